@@ -1,0 +1,241 @@
+package io.github.vrft.answer;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.math.MathContext;
+import java.math.RoundingMode;
+
+/**
+ * Python arithmetic on decoded JSON numbers ({@link Boolean}, {@link Long}, {@link BigInteger},
+ * {@link Double}), so that the rewards match upstream bit for bit:
+ * <ul>
+ *   <li>int op int is exact; an int meeting a float is converted with {@code float(int)} (round half even,
+ *       {@code OverflowError} past the double range) and the operation is IEEE double;</li>
+ *   <li>int/int true division is correctly rounded; division by zero raises {@code ZeroDivisionError},
+ *       for floats too;</li>
+ *   <li>comparisons between ints and floats are exact; NaN compares false;</li>
+ *   <li>{@code bool} is an int (True == 1).</li>
+ * </ul>
+ * Anything else (str, None, list, dict) raises {@code TypeError}, as Python does for these operators.
+ */
+public final class PyNum {
+    private PyNum() {}
+
+    /** |v| at or below this converts to double exactly. */
+    private static final long EXACT_DOUBLE = 1L << 53;
+    private static final MathContext DIV_CONTEXT = new MathContext(60, RoundingMode.HALF_EVEN);
+
+    /** True for Python int, float and bool values. */
+    public static boolean isNumber(Object v) {
+        return v instanceof Double || v instanceof Long || v instanceof Boolean || v instanceof BigInteger;
+    }
+
+    /**
+     * True when {@code v} is a float, a bool, or an int with |v| &le; 2^25. Arithmetic on such values in IEEE
+     * double (differences, products of two differences, sums of two products, one division) is exactly
+     * Python's, so callers may take a primitive fast path.
+     */
+    public static boolean isSmall(Object v) {
+        if (v instanceof Double || v instanceof Boolean) {
+            return true;
+        }
+        if (v instanceof Long l) {
+            long x = l;
+            return x >= -(1L << 25) && x <= (1L << 25);
+        }
+        return false;
+    }
+
+    /** The value as a double, for a value known to be {@link #isSmall}. */
+    public static double smallValue(Object v) {
+        if (v instanceof Double d) {
+            return d;
+        }
+        if (v instanceof Long l) {
+            return l;
+        }
+        return ((Boolean) v) ? 1.0 : 0.0;
+    }
+
+    private static Object normalize(Object v, String op, Object other, boolean left) {
+        if (v instanceof Boolean b) {
+            return b ? 1L : 0L;
+        }
+        if (v instanceof Long || v instanceof Double || v instanceof BigInteger) {
+            return v;
+        }
+        Object a = left ? v : other;
+        Object b = left ? other : v;
+        throw PyException.typeError("unsupported operand type(s) for " + op + ": '" + PyJson.typeName(a)
+                + "' and '" + PyJson.typeName(b) + "'");
+    }
+
+    private static BigInteger big(Object v) {
+        return v instanceof BigInteger b ? b : BigInteger.valueOf((Long) v);
+    }
+
+    private static Object shrink(BigInteger b) {
+        return b.bitLength() < 64 ? (Object) b.longValue() : b;
+    }
+
+    /** {@code float(v)} for an int or float (bool included). */
+    public static double toFloat(Object v) {
+        if (v instanceof Double d) {
+            return d;
+        }
+        if (v instanceof Long l) {
+            return (double) l; // round half even, as Python
+        }
+        if (v instanceof Boolean b) {
+            return b ? 1.0 : 0.0;
+        }
+        if (v instanceof BigInteger b) {
+            double d = b.doubleValue(); // correctly rounded
+            if (Double.isInfinite(d)) {
+                throw new PyException("OverflowError", "int too large to convert to float");
+            }
+            return d;
+        }
+        throw PyException.typeError("must be real number, not " + PyJson.typeName(v));
+    }
+
+    public static Object add(Object a, Object b) {
+        a = normalize(a, "+", b, true);
+        b = normalize(b, "+", a, false);
+        if (a instanceof Double || b instanceof Double) {
+            return toFloat(a) + toFloat(b);
+        }
+        if (a instanceof Long x && b instanceof Long y) {
+            long r = x + y;
+            if (((x ^ r) & (y ^ r)) >= 0) {
+                return r;
+            }
+        }
+        return shrink(big(a).add(big(b)));
+    }
+
+    public static Object sub(Object a, Object b) {
+        a = normalize(a, "-", b, true);
+        b = normalize(b, "-", a, false);
+        if (a instanceof Double || b instanceof Double) {
+            return toFloat(a) - toFloat(b);
+        }
+        if (a instanceof Long x && b instanceof Long y) {
+            long r = x - y;
+            if (((x ^ y) & (x ^ r)) >= 0) {
+                return r;
+            }
+        }
+        return shrink(big(a).subtract(big(b)));
+    }
+
+    public static Object mul(Object a, Object b) {
+        a = normalize(a, "*", b, true);
+        b = normalize(b, "*", a, false);
+        if (a instanceof Double || b instanceof Double) {
+            return toFloat(a) * toFloat(b);
+        }
+        if (a instanceof Long x && b instanceof Long y) {
+            long hi = Math.multiplyHigh(x, y);
+            long lo = x * y;
+            if ((hi == 0 && lo >= 0) || (hi == -1 && lo < 0)) {
+                return lo;
+            }
+        }
+        return shrink(big(a).multiply(big(b)));
+    }
+
+    /** {@code a / b} (true division). */
+    public static double truediv(Object a, Object b) {
+        a = normalize(a, "/", b, true);
+        b = normalize(b, "/", a, false);
+        if (a instanceof Double || b instanceof Double) {
+            double y = toFloat(b);
+            double x = toFloat(a);
+            if (y == 0.0) {
+                throw new PyException("ZeroDivisionError", "float division by zero");
+            }
+            return x / y;
+        }
+        if (a instanceof Long x && b instanceof Long y && Math.abs(x) <= EXACT_DOUBLE && Math.abs(y) <= EXACT_DOUBLE) {
+            if (y == 0) {
+                throw new PyException("ZeroDivisionError", "division by zero");
+            }
+            return (double) x / (double) y; // both exact, so the quotient is correctly rounded
+        }
+        BigInteger x = big(a);
+        BigInteger y = big(b);
+        if (y.signum() == 0) {
+            throw new PyException("ZeroDivisionError", "division by zero");
+        }
+        // 60 significant digits, then one rounding to double; Python rounds the exact quotient once. The
+        // two agree unless the quotient lies within 1e-60 (relative) of a rounding boundary.
+        double q = new BigDecimal(x).divide(new BigDecimal(y), DIV_CONTEXT).doubleValue();
+        if (Double.isInfinite(q)) {
+            throw new PyException("OverflowError", "integer division result too large for a float");
+        }
+        return q;
+    }
+
+    /**
+     * Three-way comparison with Python semantics, or {@code null} when unordered (a NaN is involved).
+     * Raises TypeError for non-numbers.
+     */
+    private static Integer compare(Object a, Object b, String op) {
+        a = normalize(a, op, b, true);
+        b = normalize(b, op, a, false);
+        if (a instanceof Long x && b instanceof Long y) {
+            return Long.compare(x, y);
+        }
+        if (a instanceof Double x && b instanceof Double y) {
+            if (Double.isNaN(x) || Double.isNaN(y)) {
+                return null;
+            }
+            return x < y ? -1 : (x > y ? 1 : 0);
+        }
+        if (!(a instanceof Double) && !(b instanceof Double)) {
+            return big(a).compareTo(big(b));
+        }
+        // int against float: exact, as CPython's float_richcompare
+        boolean floatLeft = a instanceof Double;
+        double f = floatLeft ? (Double) a : (Double) b;
+        Object i = floatLeft ? b : a;
+        if (Double.isNaN(f)) {
+            return null;
+        }
+        int c;
+        if (Double.isInfinite(f)) {
+            c = f > 0 ? 1 : -1; // float vs int
+        } else if (i instanceof Long l && Math.abs(l) <= EXACT_DOUBLE) {
+            c = Double.compare(f == 0.0 ? 0.0 : f, (double) l); // -0.0 == 0
+        } else {
+            c = new BigDecimal(f).compareTo(new BigDecimal(big(i)));
+        }
+        return floatLeft ? c : -c;
+    }
+
+    public static boolean lt(Object a, Object b) {
+        Integer c = compare(a, b, "<");
+        return c != null && c < 0;
+    }
+
+    public static boolean le(Object a, Object b) {
+        Integer c = compare(a, b, "<=");
+        return c != null && c <= 0;
+    }
+
+    public static boolean gt(Object a, Object b) {
+        Integer c = compare(a, b, ">");
+        return c != null && c > 0;
+    }
+
+    /** {@code max(a, b)}: {@code a} unless {@code b > a}, so {@code max(nan, 5)} is nan and {@code max(5, nan)} 5. */
+    public static Object max(Object a, Object b) {
+        return gt(b, a) ? b : a;
+    }
+
+    /** {@code min(a, b)}: {@code a} unless {@code b < a}. */
+    public static Object min(Object a, Object b) {
+        return lt(b, a) ? b : a;
+    }
+}

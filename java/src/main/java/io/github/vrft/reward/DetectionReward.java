@@ -1,0 +1,306 @@
+package io.github.vrft.reward;
+
+import io.github.vrft.answer.PyException;
+import io.github.vrft.answer.PyJson;
+import io.github.vrft.answer.PyNum;
+import io.github.vrft.answer.PySort;
+import io.github.vrft.answer.PyText;
+import io.github.vrft.box.BoxIou;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Visual-RFT detection: {@code accuracy_reward_iou} and {@code accuracy_reward_confidence} of upstream
+ * {@code grpo.py} (spec §1.3), step for step.
+ *
+ * <p>Upstream wraps each function in {@code try/except Exception}, so any Python exception gives 0 for
+ * both (they run the same code up to their last lines). The port raises a {@link PyException} wherever
+ * upstream raises, and only there: upstream evaluates lazily (a malformed {@code Position} is never looked
+ * at once every ground-truth box is matched), and so does this. The exception becomes the diagnostic.
+ */
+final class DetectionReward {
+    private DetectionReward() {}
+
+    /** Both detection components of one completion. */
+    record Result(Component iou, Component confidence) {}
+
+    private static final double MATCH_THRESHOLD = 0.5;
+
+    static Result score(String completion, String solution, Profile profile) {
+        String body = PyText.firstAnswerNoDotall(completion);
+        String student = PyText.strip(body != null ? body : completion);
+        student = PyText.ANSWER_OPEN + student + PyText.ANSWER_CLOSE;
+        student = PyText.replace(student, "[[", "[");
+        student = PyText.replace(student, "]]", "]");
+        student = PyText.replace(student, "\n", "");
+        String fallback = body == null
+                ? " (no <answer>…</answer> without a newline inside, so upstream parsed the whole completion)" : "";
+        try {
+            Parsed gt = extractBbox(PyText.strip(solution));
+            Parsed pred = extractBbox(student);
+            if (pred.value == null) {
+                return zero("answer is not a JSON list after upstream's repairs: " + pred.error + fallback);
+            }
+            List<?> items = asListForIndexing(pred.value);
+            if (items.isEmpty()) {
+                return zero("answer list is empty (upstream IndexError)");
+            }
+            if (!(items.get(0) instanceof Map)) {
+                return zero("first item of the answer is a " + PyJson.typeName(items.get(0)) + ", not a dict");
+            }
+            return scoreBoxes(removeDuplicates(items), gt, profile);
+        } catch (PyException e) {
+            return zero(e.pyType() + " upstream: " + e.getMessage());
+        }
+    }
+
+    private static Result zero(String why) {
+        return new Result(new Component("accuracy_iou", 0.0, why), new Component("accuracy_confidence", 0.0, why));
+    }
+
+    /** {@code extract_bbox}: the JSON between the first {@code <answer>} and the first {@code </answer>}. */
+    private record Parsed(Object value, String error) {}
+
+    private static Parsed extractBbox(String s) {
+        int open = s.indexOf(PyText.ANSWER_OPEN);
+        if (open < 0) {
+            return new Parsed(null, "no <answer> tag");
+        }
+        int start = open + PyText.ANSWER_OPEN.length();
+        int end = s.indexOf(PyText.ANSWER_CLOSE);
+        if (end == -1) {
+            end = s.length();
+        }
+        // Python slicing: a close tag before the open tag gives an empty slice.
+        String content = end <= start ? "" : s.substring(start, end);
+        if (!content.endsWith("]")) {
+            int cut = content.lastIndexOf("},");
+            content = (cut < 0 ? content : content.substring(0, cut)) + "}]";
+        }
+        content = content.replace('\'', '"');
+        try {
+            return new Parsed(PyJson.loads(content), null);
+        } catch (PyJson.DecodeError e) {
+            return new Parsed(null, e.getMessage()); // only JSONDecodeError is caught by extract_bbox
+        }
+    }
+
+    private static List<?> asListForIndexing(Object v) {
+        if (v instanceof List<?> l) {
+            return l;
+        }
+        // A document ending in ']' decodes to a list; anything else fails upstream's student_answer_bbox[0].
+        throw PyException.typeError("answer decodes to a " + PyJson.typeName(v) + ", not a list");
+    }
+
+    /** {@code remove_duplicates}: first occurrence of each {@code tuple(Position)} wins. */
+    private static List<Map<?, ?>> removeDuplicates(List<?> items) {
+        Set<List<Object>> seen = new HashSet<>();
+        List<Map<?, ?>> unique = new ArrayList<>(items.size());
+        for (Object item : items) {
+            Map<?, ?> box = subscriptable(item, "Position");
+            if (seen.add(hashableTuple(box.get("Position")))) {
+                unique.add(box);
+            }
+        }
+        return unique;
+    }
+
+    /** {@code item['key']} where item must be a dict holding key. */
+    private static Map<?, ?> subscriptable(Object item, String key) {
+        if (!(item instanceof Map<?, ?> m)) {
+            throw PyException.typeError(PyJson.typeName(item) + " indices must be integers, not 'str' (an item is a "
+                    + PyJson.typeName(item) + ", not a dict)");
+        }
+        if (!m.containsKey(key)) {
+            throw PyException.keyError(key);
+        }
+        return m;
+    }
+
+    /** {@code tuple(v)} as a set key with Python equality: 1 == 1.0 == True, NaN (one object) equals itself. */
+    private static List<Object> hashableTuple(Object v) {
+        List<Object> elems = iterate(v);
+        List<Object> key = new ArrayList<>(elems.size());
+        for (Object e : elems) {
+            if (e instanceof List || e instanceof Map) {
+                throw PyException.typeError("unhashable type: '" + PyJson.typeName(e) + "'");
+            }
+            key.add(canonicalNumber(e));
+        }
+        return key;
+    }
+
+    /** The elements {@code tuple(v)} would hold: list items, a string's characters, a dict's keys. */
+    private static List<Object> iterate(Object v) {
+        if (v instanceof List<?> l) {
+            return new ArrayList<>(l);
+        }
+        if (v instanceof String s) {
+            List<Object> chars = new ArrayList<>(s.length());
+            s.codePoints().forEach(cp -> chars.add(new String(Character.toChars(cp))));
+            return chars;
+        }
+        if (v instanceof Map<?, ?> m) {
+            return new ArrayList<>(m.keySet());
+        }
+        throw PyException.typeError("'" + PyJson.typeName(v) + "' object is not iterable");
+    }
+
+    private static Object canonicalNumber(Object e) {
+        if (e instanceof Boolean b) {
+            return b ? 1L : 0L;
+        }
+        if (e instanceof BigInteger b) {
+            return b.bitLength() < 64 ? (Object) b.longValue() : b;
+        }
+        if (e instanceof Double d) {
+            double x = d;
+            if (!Double.isInfinite(x) && !Double.isNaN(x) && x == Math.rint(x)) {
+                if (Math.abs(x) < 0x1p62) {
+                    return (long) x;
+                }
+                BigInteger b = new BigDecimal(x).toBigInteger();
+                return b.bitLength() < 64 ? (Object) b.longValue() : b;
+            }
+            return Double.isNaN(x) ? Double.NaN : d; // json.loads returns one NaN object: equal to itself
+        }
+        return e; // Long, String, None
+    }
+
+    private static Result scoreBoxes(List<Map<?, ?>> preds, Parsed gt, Profile profile) {
+        int p = preds.size();
+        Object[] conf = new Object[p];
+        for (int i = 0; i < p; i++) {
+            conf[i] = subscriptable(preds.get(i), "Confidence").get("Confidence"); // sorted() computes every key first
+        }
+        for (int i = 0; i < p; i++) {
+            // Upstream raises TypeError for a non-number at the latest when it adds the confidences, so both
+            // rewards are 0 whatever the sort and the matching do first.
+            if (!PyNum.isNumber(conf[i])) {
+                throw PyException.typeError("Confidence of box " + i + " is a " + PyJson.typeName(conf[i])
+                        + ", not a number");
+            }
+            if (profile == Profile.STRICT) {
+                checkStrictConfidence(conf[i], i);
+            }
+        }
+        int[] order = PySort.descendingOrder(conf);
+        if (!(gt.value instanceof List<?> gtItems)) {
+            throw PyException.typeError("'NoneType' object is not iterable: the solution has no parseable box list"
+                    + (gt.error != null ? " (" + gt.error + ")" : "") + ", so upstream scores every answer 0");
+        }
+        int g = gtItems.size();
+        boolean[] used = new boolean[g];
+        double iouSum = 0.0;
+        double confSum = 0.0;
+        int matchedCount = 0;
+        for (int k = 0; k < p; k++) {
+            int pi = order[k];
+            Object predPos = preds.get(pi).get("Position");
+            double best = 0;
+            int bestIdx = -1;
+            for (int i = 0; i < g; i++) {
+                if (!used[i]) {
+                    double iou = calculateIou(subscriptable(gtItems.get(i), "Position").get("Position"), predPos);
+                    if (iou > best) {
+                        best = iou;
+                        bestIdx = i;
+                    }
+                }
+            }
+            if (best > MATCH_THRESHOLD) {
+                used[bestIdx] = true;
+                matchedCount++;
+                iouSum += best;
+                confSum += PyNum.toFloat(conf[pi]);
+            } else {
+                iouSum += 0;
+                confSum += PyNum.toFloat(PyNum.sub(1L, conf[pi]));
+            }
+        }
+        double iouReward = iouSum / (g >= p ? g : p);
+        if (iouReward > 1) {
+            iouReward = 1.0;
+        }
+        double confReward = confSum / p;
+        if (confReward > 1) {
+            confReward = 1.0;
+        }
+        if (confReward < 0) {
+            confReward = 0.0;
+        }
+        String iouWhy = null;
+        if (iouReward == 0) {
+            iouWhy = g == 0 ? "ground truth is an empty list: nothing to match"
+                    : "no predicted box matched a ground-truth box with IoU > 0.5";
+        }
+        String confWhy = null;
+        if (Double.isNaN(confReward)) {
+            confWhy = "a NaN confidence propagates to the mean (upstream behaviour)";
+        } else if (confReward == 0) {
+            confWhy = matchedCount == 0 ? "every box is unmatched and claims confidence >= 1"
+                    : "matched boxes claim confidence <= 0 and unmatched boxes >= 1";
+        }
+        return new Result(new Component("accuracy_iou", iouReward, iouWhy),
+                new Component("accuracy_confidence", confReward, confWhy));
+    }
+
+    private static void checkStrictConfidence(Object c, int i) {
+        if (c instanceof Boolean) {
+            throw PyException.valueError("Confidence of box " + i + " is a bool; strict expects a number in [0, 1]");
+        }
+        double v = PyNum.toFloat(c);
+        if (!(v >= 0 && v <= 1)) {
+            throw PyException.valueError("Confidence of box " + i + " is " + v + ", outside [0, 1] (strict)");
+        }
+    }
+
+    /** {@code calculate_iou(gt_position, pred_position)}, raising where upstream raises. */
+    static double calculateIou(Object gtPos, Object predPos) {
+        Object[] a = unpack4(gtPos);
+        Object[] b = unpack4(predPos);
+        boolean small = true;
+        for (int i = 0; i < 4 && small; i++) {
+            small = PyNum.isSmall(a[i]) && PyNum.isSmall(b[i]);
+        }
+        if (small) {
+            return BoxIou.visualRft(PyNum.smallValue(a[0]), PyNum.smallValue(a[1]), PyNum.smallValue(a[2]),
+                    PyNum.smallValue(a[3]), PyNum.smallValue(b[0]), PyNum.smallValue(b[1]),
+                    PyNum.smallValue(b[2]), PyNum.smallValue(b[3]));
+        }
+        return calculateIouExact(a, b);
+    }
+
+    /** The same formula in Python arithmetic: big ints exact, TypeError for non-numbers. */
+    private static double calculateIouExact(Object[] a, Object[] b) {
+        Object xi1 = PyNum.max(a[0], b[0]);
+        Object yi1 = PyNum.max(a[1], b[1]);
+        Object xi2 = PyNum.min(a[2], b[2]);
+        Object yi2 = PyNum.min(a[3], b[3]);
+        if (PyNum.le(xi2, xi1) || PyNum.le(yi2, yi1)) {
+            return 0.0;
+        }
+        Object inter = PyNum.mul(PyNum.sub(xi2, xi1), PyNum.sub(yi2, yi1));
+        Object area1 = PyNum.mul(PyNum.sub(a[2], a[0]), PyNum.sub(a[3], a[1]));
+        Object area2 = PyNum.mul(PyNum.sub(b[2], b[0]), PyNum.sub(b[3], b[1]));
+        Object union = PyNum.sub(PyNum.add(area1, area2), inter);
+        return PyNum.truediv(inter, union);
+    }
+
+    /** {@code x1, y1, x2, y2 = v}. */
+    private static Object[] unpack4(Object v) {
+        List<Object> elems = iterate(v);
+        if (elems.size() != 4) {
+            throw PyException.valueError(elems.size() > 4 ? "too many values to unpack (expected 4)"
+                    : "not enough values to unpack (expected 4, got " + elems.size() + ")");
+        }
+        return elems.toArray();
+    }
+}

@@ -1,0 +1,52 @@
+package io.github.vrft.reward;
+
+import java.util.List;
+import java.util.Locale;
+
+/** What a completion answers, and so which reward functions score it. */
+public enum Task {
+    /** Visual-RFT open-vocabulary detection: boxes with confidences ({@code grpo.py}). */
+    DETECTION("detection", List.of("accuracy_iou", "accuracy_confidence", "format")),
+    /** Visual-RFT fine-grained classification: a class name ({@code grpo_classification.py}). */
+    CLASSIFICATION("classification", List.of("accuracy", "format")),
+    /** Visual-RFT reasoning grounding (LISA): one box as {@code (x1,y1),(x2,y2)} ({@code grpo_lisa.py}). */
+    GROUNDING("grounding", List.of("accuracy", "format"));
+
+    private final String id;
+    private final List<String> components;
+
+    Task(String id, List<String> components) {
+        this.id = id;
+        this.components = components;
+    }
+
+    /** The name used on the command line and in JSON Lines ({@code "task"}). */
+    public String id() {
+        return id;
+    }
+
+    /** The reward components in upstream script order; the total is their sum. */
+    public List<String> components() {
+        return components;
+    }
+
+    /**
+     * The task named {@code name}: {@code detection}, {@code classification}, {@code grounding} (also
+     * {@code grounding_lisa} and {@code lisa}, the golden files' name).
+     *
+     * @throws IllegalArgumentException naming the accepted values
+     */
+    public static Task parse(String name) {
+        if (name == null) {
+            throw new IllegalArgumentException("task must not be null");
+        }
+        String n = name.trim().toLowerCase(Locale.ROOT);
+        return switch (n) {
+            case "detection", "det" -> DETECTION;
+            case "classification", "cls" -> CLASSIFICATION;
+            case "grounding", "grounding_lisa", "lisa" -> GROUNDING;
+            default -> throw new IllegalArgumentException(
+                    "task: unknown task '" + name + "'; expected detection, classification or grounding");
+        };
+    }
+}
