@@ -40,7 +40,7 @@ final class DetectionReward {
         student = PyText.replace(student, "]]", "]");
         student = PyText.replace(student, "\n", "");
         String fallback = body == null
-                ? " (no <answer>…</answer> without a newline inside, so upstream parsed the whole completion)" : "";
+                ? " (no single-line <answer>…</answer> block, so upstream parsed the whole completion)" : "";
         try {
             Parsed gt = extractBbox(PyText.strip(solution));
             Parsed pred = extractBbox(student);
@@ -197,32 +197,20 @@ final class DetectionReward {
                     + (gt.error != null ? " (" + gt.error + ")" : "") + ", so upstream scores every answer 0");
         }
         int g = gtItems.size();
-        boolean[] used = new boolean[g];
+        Match m = greedyMatch(p, g, (gi, k) -> calculateIou(
+                subscriptable(gtItems.get(gi), "Position").get("Position"), preds.get(order[k]).get("Position")));
         double iouSum = 0.0;
         double confSum = 0.0;
         int matchedCount = 0;
         for (int k = 0; k < p; k++) {
-            int pi = order[k];
-            Object predPos = preds.get(pi).get("Position");
-            double best = 0;
-            int bestIdx = -1;
-            for (int i = 0; i < g; i++) {
-                if (!used[i]) {
-                    double iou = calculateIou(subscriptable(gtItems.get(i), "Position").get("Position"), predPos);
-                    if (iou > best) {
-                        best = iou;
-                        bestIdx = i;
-                    }
-                }
-            }
-            if (best > MATCH_THRESHOLD) {
-                used[bestIdx] = true;
+            Object c = conf[order[k]];
+            if (m.gt[k] >= 0) {
                 matchedCount++;
-                iouSum += best;
-                confSum += PyNum.toFloat(conf[pi]);
+                iouSum += m.iou[k];
+                confSum += PyNum.toFloat(c);
             } else {
                 iouSum += 0;
-                confSum += PyNum.toFloat(PyNum.sub(1L, conf[pi]));
+                confSum += PyNum.toFloat(PyNum.sub(1L, c)); // (1 - 0) * (1 - c)
             }
         }
         double iouReward = iouSum / (g >= p ? g : p);
@@ -250,6 +238,48 @@ final class DetectionReward {
         }
         return new Result(new Component("accuracy_iou", iouReward, iouWhy),
                 new Component("accuracy_confidence", confReward, confWhy));
+    }
+
+    /** IoU of ground-truth box {@code gt} and the {@code k}-th prediction in confidence order; may raise. */
+    @FunctionalInterface
+    interface IouFn {
+        double iou(int gt, int k);
+    }
+
+    /** For each prediction in confidence order: the matched ground-truth index (or -1) and its IoU. */
+    record Match(int[] gt, double[] iou) {}
+
+    /**
+     * {@code sort_and_calculate_iou}'s matching: each prediction, in confidence order, takes the first
+     * unmatched ground-truth box of strictly greatest IoU (scan from {@code best = 0}) when that IoU is
+     * {@code > 0.5}. IoU is evaluated only against unmatched boxes, as upstream, so a raising IoU raises at
+     * the same point.
+     */
+    static Match greedyMatch(int p, int g, IouFn fn) {
+        boolean[] used = new boolean[g];
+        int[] gt = new int[p];
+        double[] iou = new double[p];
+        for (int k = 0; k < p; k++) {
+            double best = 0;
+            int bestIdx = -1;
+            for (int i = 0; i < g; i++) {
+                if (!used[i]) {
+                    double v = fn.iou(i, k);
+                    if (v > best) {
+                        best = v;
+                        bestIdx = i;
+                    }
+                }
+            }
+            if (best > MATCH_THRESHOLD) {
+                used[bestIdx] = true;
+                gt[k] = bestIdx;
+                iou[k] = best;
+            } else {
+                gt[k] = -1;
+            }
+        }
+        return new Match(gt, iou);
     }
 
     private static void checkStrictConfidence(Object c, int i) {

@@ -1,0 +1,22 @@
+package io.github.vrft.cli;
+
+import picocli.CommandLine.Command;
+
+import java.util.concurrent.Callable;
+
+/** {@code vrft info}: version, backends, the chosen one and why. */
+@Command(name = "info", mixinStandardHelpOptions = true, description = "Version, backends found, the chosen one and why.")
+final class InfoCommand implements Callable<Integer> {
+    @Override
+    public Integer call() {
+        System.out.println("vrft-kernels " + VrftCommand.version());
+        System.out.println("java         " + Runtime.version() + " (" + System.getProperty("java.vendor") + ")");
+        System.out.println("cpu cores    " + Runtime.getRuntime().availableProcessors());
+        System.out.println("backends");
+        System.out.println("  cpu        available (pure Java; the reference every other backend is checked against)");
+        System.out.println("  jcuda      not built (the CUDA kernels and JCuda backend are not part of this build yet)");
+        System.out.println("  panama     not built (the C shim and FFM bindings are not part of this build yet)");
+        System.out.println("chosen       cpu: the only usable backend");
+        return 0;
+    }
+}

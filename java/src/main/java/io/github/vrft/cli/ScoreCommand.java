@@ -1,0 +1,121 @@
+package io.github.vrft.cli;
+
+import io.github.vrft.grpo.GroupAdvantages;
+import io.github.vrft.grpo.Groups;
+import io.github.vrft.reward.MathVerifyGate;
+import io.github.vrft.reward.Profile;
+import io.github.vrft.reward.RewardOptions;
+import io.github.vrft.reward.RewardScorer;
+import io.github.vrft.reward.Task;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code vrft score}: rewards and group advantages for a JSON Lines file of rollouts. */
+@Command(name = "score", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+            "Scores rollouts: one JSON object per line with prompt_id, task, completion and solution.",
+            "Writes each line back with \"rewards\" (components, total, total_f32), \"advantage\" (over the lines",
+            "sharing its prompt_id) and \"diagnostics\" (why a component is 0). Without --input, scores an",
+            "embedded sample and prints a summary table.",
+            "Exit status: 0 all lines scored; 1 some lines could not be read (reported on stderr); 2 usage."})
+final class ScoreCommand implements Callable<Integer> {
+    @Option(names = "--profile", paramLabel = "NAME", defaultValue = "visual-rft",
+            description = "visual-rft (faithful to upstream) or strict (upstream bugs fixed). Default: ${DEFAULT-VALUE}.")
+    String profile;
+
+    @Option(names = {"-i", "--input"}, paramLabel = "FILE",
+            description = "JSON Lines rollouts; - reads stdin. Default: the embedded sample.")
+    String input;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Where scored lines go; - is stdout. "
+            + "Default: stdout with --input; with the sample, no lines (summary only).")
+    String output;
+
+    @Option(names = "--math-verify-gate", paramLabel = "MODE", defaultValue = "off",
+            description = "off, or first-y1 to emulate Visual-RFT's math_verify pre-gate. Default: ${DEFAULT-VALUE}.")
+    String gate;
+
+    @Option(names = "--no-progress", description = "No progress bar (it shows only when stderr is a terminal).")
+    boolean noProgress;
+
+    @Option(names = {"-q", "--quiet"}, description = "No summary table on stderr after scoring a file.")
+    boolean quiet;
+
+    static final String SAMPLE = "/io/github/vrft/sample/rollouts.jsonl";
+
+    @Override
+    public Integer call() throws IOException {
+        RewardOptions options;
+        try {
+            options = new RewardOptions(Profile.parse(profile), MathVerifyGate.parse(gate));
+        } catch (IllegalArgumentException e) {
+            System.err.println("vrft score: " + e.getMessage());
+            return 2;
+        }
+        boolean sample = input == null;
+        Path path;
+        Path temp = null;
+        if (sample || input.equals("-")) {
+            temp = Files.createTempFile("vrft-score-", ".jsonl");
+            try (InputStream in = sample ? ScoreCommand.class.getResourceAsStream(SAMPLE) : System.in) {
+                Files.copy(in, temp, StandardCopyOption.REPLACE_EXISTING); // two passes need a file
+            }
+            path = temp;
+        } else {
+            path = Path.of(input);
+            if (!Files.isReadable(path)) {
+                System.err.println("vrft score: --input " + input + ": no such readable file");
+                return 2;
+            }
+        }
+        boolean terminal = System.console() != null && System.console().isTerminal();
+        Progress progress = !noProgress && terminal ? new Progress(System.err, "scoring") : Progress.NONE;
+        JsonlScoring scoring = new JsonlScoring(new RewardScorer(options),
+                r -> GroupAdvantages.visualRft(r, Groups.contiguous(r.length, r.length)), System.err, progress);
+        JsonlScoring.Summary summary;
+        String out = output != null ? output : (sample ? null : "-");
+        try (Writer w = out == null ? Writer.nullWriter() : JsonlScoring.openOutput(out)) {
+            summary = scoring.run(path, w);
+        } catch (IOException e) {
+            System.err.println("vrft score: " + (out == null || out.equals("-") ? "stdout" : out) + ": " + e.getMessage()
+                    + "; the output is incomplete");
+            return 1;
+        } finally {
+            if (temp != null) {
+                Files.deleteIfExists(temp);
+            }
+        }
+        if (sample || !quiet) {
+            PrintStream table = sample && (out == null || !out.equals("-")) ? System.out : System.err;
+            printSummary(table, summary, options, sample);
+        }
+        return summary.badLines() > 0 ? 1 : 0;
+    }
+
+    static void printSummary(PrintStream p, JsonlScoring.Summary s, RewardOptions o, boolean sample) {
+        p.printf(Locale.ROOT, "%s: %d lines, %d scored, %d bad, %d groups; profile %s, math_verify gate %s; %.1f ms%n",
+                sample ? "embedded sample" : "scored", s.lines(), s.scored(), s.badLines(), s.groups(),
+                o.profile().id(), o.mathVerifyGate().id(), s.nanos() / 1e6);
+        p.println();
+        p.printf(Locale.ROOT, "%-15s %-20s %7s %9s %13s%n", "task", "component", "lines", "mean", "zero+reason");
+        for (Map.Entry<Task, JsonlScoring.TaskStats> e : s.byTask().entrySet()) {
+            JsonlScoring.TaskStats t = e.getValue();
+            for (int i = 0; i < t.names().size(); i++) {
+                p.printf(Locale.ROOT, "%-15s %-20s %7d %9.4f %13d%n", i == 0 ? e.getKey().id() : "", t.names().get(i),
+                        t.count(), t.mean(i), t.zeroWithReason(i));
+            }
+            p.printf(Locale.ROOT, "%-15s %-20s %7d %9.4f%n", "", "total", t.count(), t.meanTotal());
+        }
+    }
+}
