@@ -2,7 +2,6 @@ package io.github.vrft.answer;
 
 import java.math.BigInteger;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -19,7 +18,7 @@ import java.util.Map;
  *   <li>Nesting deeper than {@link #MAX_DEPTH} raises {@code RecursionError}, as CPython's recursion limit
  *       does (at about this depth under the upstream call stack).</li>
  * </ul>
- * Values decode to {@code Map<String,Object>} (insertion ordered), {@code List<Object>}, {@link String},
+ * Values decode to {@code Map<String,Object>} (insertion ordered, Python dict semantics), {@code List<Object>}, {@link String},
  * {@link Long}, {@link BigInteger}, {@link Double}, {@link Boolean} and {@link #NONE} for {@code null}.
  */
 public final class PyJson {
@@ -53,11 +52,19 @@ public final class PyJson {
 
     private final String s;
     private final int n;
+    /** Read every {@code '} as {@code "}: {@code json.loads(text.replace("'", '"'))} without the copy. */
+    private final boolean singleIsDouble;
     private int depth;
 
-    private PyJson(String s) {
+    private PyJson(String s, boolean singleIsDouble) {
         this.s = s;
         this.n = s.length();
+        this.singleIsDouble = singleIsDouble;
+    }
+
+    private char ch(int i) {
+        char c = s.charAt(i);
+        return singleIsDouble && c == '\'' ? '"' : c;
     }
 
     /**
@@ -67,7 +74,19 @@ public final class PyJson {
      * @throws PyException {@code ValueError} (integer too long) or {@code RecursionError} (too deep)
      */
     public static Object loads(String text) {
-        PyJson p = new PyJson(text);
+        return decode(text, false);
+    }
+
+    /**
+     * {@code json.loads(text.replace("'", '"'))}, the Visual-RFT repair, without building the replaced copy.
+     * Decoded strings hold {@code "} where the text had {@code '}.
+     */
+    public static Object loadsWithSingleQuotesAsDouble(String text) {
+        return decode(text, true);
+    }
+
+    private static Object decode(String text, boolean singleIsDouble) {
+        PyJson p = new PyJson(text, singleIsDouble);
         int i = p.skipWs(0);
         p.value(i);
         i = p.skipWs(p.end);
@@ -83,7 +102,7 @@ public final class PyJson {
 
     private int skipWs(int i) {
         while (i < n) {
-            char c = s.charAt(i);
+            char c = ch(i);
             if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
                 break;
             }
@@ -96,7 +115,7 @@ public final class PyJson {
         if (i >= n) {
             throw new DecodeError("Expecting value", i);
         }
-        char c = s.charAt(i);
+        char c = ch(i);
         switch (c) {
             case '"' -> string(i + 1);
             case '{' -> {
@@ -141,16 +160,16 @@ public final class PyJson {
 
     private void number(int start) {
         int i = start;
-        if (i < n && s.charAt(i) == '-') {
+        if (i < n && ch(i) == '-') {
             i++;
         }
         if (i >= n) {
             throw new DecodeError("Expecting value", start);
         }
-        char c = s.charAt(i);
+        char c = ch(i);
         if (c >= '1' && c <= '9') {
             i++;
-            while (i < n && isDigit(s.charAt(i))) {
+            while (i < n && isDigit(ch(i))) {
                 i++;
             }
         } else if (c == '0') {
@@ -160,20 +179,20 @@ public final class PyJson {
         }
         int intEnd = i;
         boolean isFloat = false;
-        if (i + 1 < n && s.charAt(i) == '.' && isDigit(s.charAt(i + 1))) {
+        if (i + 1 < n && ch(i) == '.' && isDigit(ch(i + 1))) {
             i += 2;
-            while (i < n && isDigit(s.charAt(i))) {
+            while (i < n && isDigit(ch(i))) {
                 i++;
             }
             isFloat = true;
         }
-        if (i < n && (s.charAt(i) == 'e' || s.charAt(i) == 'E')) {
+        if (i < n && (ch(i) == 'e' || ch(i) == 'E')) {
             int e = i + 1;
-            if (e < n && (s.charAt(e) == '+' || s.charAt(e) == '-')) {
+            if (e < n && (ch(e) == '+' || ch(e) == '-')) {
                 e++;
             }
             int digits = e;
-            while (e < n && isDigit(s.charAt(e))) {
+            while (e < n && isDigit(ch(e))) {
                 e++;
             }
             if (e > digits) {
@@ -183,10 +202,10 @@ public final class PyJson {
         }
         end = i;
         if (isFloat) {
-            result = Double.parseDouble(s.substring(start, i));
+            result = parseFloat(start, intEnd, i);
             return;
         }
-        int ndigits = intEnd - start - (s.charAt(start) == '-' ? 1 : 0);
+        int ndigits = intEnd - start - (ch(start) == '-' ? 1 : 0);
         if (ndigits > MAX_INT_DIGITS) {
             throw PyException.valueError("Exceeds the limit (4300 digits) for integer string conversion: value has "
                     + ndigits + " digits");
@@ -197,6 +216,40 @@ public final class PyJson {
             BigInteger b = new BigInteger(s.substring(start, intEnd));
             result = b.bitLength() < 64 ? (Object) b.longValue() : b;
         }
+    }
+
+    private static final double[] POW10 = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13,
+        1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+    /**
+     * {@code float(text)} for a matched JSON number. A plain decimal of at most 15 digits is an exact integer
+     * over an exact power of ten, so one IEEE division gives the correctly rounded value (Clinger's fast
+     * path), which is what {@code Double.parseDouble} and Python's {@code float} return; anything else goes to
+     * {@code Double.parseDouble}.
+     */
+    private double parseFloat(int start, int intEnd, int end) {
+        boolean neg = s.charAt(start) == '-';
+        int i = neg ? start + 1 : start;
+        if (end - i <= 16 && intEnd < end && s.charAt(intEnd) == '.') {
+            long m = 0;
+            int digits = 0;
+            boolean plain = true;
+            for (int k = i; k < end; k++) {
+                char c = s.charAt(k);
+                if (c >= '0' && c <= '9') {
+                    m = m * 10 + (c - '0');
+                    digits++;
+                } else if (k != intEnd) {
+                    plain = false; // an exponent
+                    break;
+                }
+            }
+            if (plain && digits <= 15) {
+                double v = (double) m / POW10[end - intEnd - 1];
+                return neg ? -v : v;
+            }
+        }
+        return Double.parseDouble(s.substring(start, end));
     }
 
     private static boolean isDigit(char c) {
@@ -210,10 +263,10 @@ public final class PyJson {
             if (i >= n) {
                 throw new DecodeError("Unterminated string starting at", chunk - 1);
             }
-            char c = s.charAt(i);
+            char c = ch(i);
             if (c == '"') {
                 if (sb == null) {
-                    result = s.substring(chunk, i);
+                    result = intern(chunk, i);
                 } else {
                     sb.append(s, chunk, i);
                     result = sb.toString();
@@ -236,7 +289,7 @@ public final class PyJson {
             if (i >= n) {
                 throw new DecodeError("Unterminated string starting at", chunk - 1);
             }
-            char e = s.charAt(i);
+            char e = ch(i);
             switch (e) {
                 case '"' -> sb.append('"');
                 case '\\' -> sb.append('\\');
@@ -257,13 +310,25 @@ public final class PyJson {
         }
     }
 
+    /** The common keys come back as constants: no copy, and their hash is cached. */
+    private String intern(int from, int to) {
+        int len = to - from;
+        if (len == 8 && s.startsWith("Position", from)) {
+            return "Position";
+        }
+        if (len == 10 && s.startsWith("Confidence", from)) {
+            return "Confidence";
+        }
+        return s.substring(from, to);
+    }
+
     private int hex4(int i) {
         if (i + 4 > n) {
             throw new DecodeError("Invalid \\uXXXX escape", i - 2);
         }
         int v = 0;
         for (int k = i; k < i + 4; k++) {
-            char h = s.charAt(k);
+            char h = ch(k);
             int d = h >= '0' && h <= '9' ? h - '0'
                     : h >= 'a' && h <= 'f' ? h - 'a' + 10
                     : h >= 'A' && h <= 'F' ? h - 'A' + 10 : -1;
@@ -276,9 +341,9 @@ public final class PyJson {
     }
 
     private void array(int i) {
-        List<Object> list = new ArrayList<>();
+        List<Object> list = new ArrayList<>(4);
         i = skipWs(i);
-        if (i < n && s.charAt(i) == ']') {
+        if (i < n && ch(i) == ']') {
             result = list;
             end = i + 1;
             return;
@@ -287,12 +352,12 @@ public final class PyJson {
             value(i);
             list.add(result);
             i = skipWs(end);
-            if (i < n && s.charAt(i) == ']') {
+            if (i < n && ch(i) == ']') {
                 result = list;
                 end = i + 1;
                 return;
             }
-            if (i >= n || s.charAt(i) != ',') {
+            if (i >= n || ch(i) != ',') {
                 throw new DecodeError("Expecting ',' delimiter", i);
             }
             i = skipWs(i + 1);
@@ -300,33 +365,33 @@ public final class PyJson {
     }
 
     private void object(int i) {
-        Map<String, Object> map = new LinkedHashMap<>();
+        Map<String, Object> map = PyDict.create();
         i = skipWs(i);
-        if (i < n && s.charAt(i) == '}') {
+        if (i < n && ch(i) == '}') {
             result = map;
             end = i + 1;
             return;
         }
         while (true) {
-            if (i >= n || s.charAt(i) != '"') {
+            if (i >= n || ch(i) != '"') {
                 throw new DecodeError("Expecting property name enclosed in double quotes", i);
             }
             string(i + 1);
             String key = (String) result;
             i = skipWs(end);
-            if (i >= n || s.charAt(i) != ':') {
+            if (i >= n || ch(i) != ':') {
                 throw new DecodeError("Expecting ':' delimiter", i);
             }
             i = skipWs(i + 1);
             value(i);
             map.put(key, result);
             i = skipWs(end);
-            if (i < n && s.charAt(i) == '}') {
+            if (i < n && ch(i) == '}') {
                 result = map;
                 end = i + 1;
                 return;
             }
-            if (i >= n || s.charAt(i) != ',') {
+            if (i >= n || ch(i) != ',') {
                 throw new DecodeError("Expecting ',' delimiter", i);
             }
             i = skipWs(i + 1);

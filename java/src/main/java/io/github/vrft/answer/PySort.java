@@ -29,6 +29,25 @@ public final class PySort {
                 break;
             }
         }
+        if (!hasNaN && n <= 32) {
+            double[] k = new double[n];
+            boolean exact = true;
+            for (int i = 0; i < n && exact; i++) {
+                Object o = keys[i];
+                if (o instanceof Double d) {
+                    k[i] = d;
+                } else if (o instanceof Long l && Math.abs(l) <= (1L << 53)) {
+                    k[i] = l;
+                } else if (o instanceof Boolean b) {
+                    k[i] = b ? 1 : 0;
+                } else {
+                    exact = false;
+                }
+            }
+            if (exact) {
+                return insertionDescending(k);
+            }
+        }
         if (!hasNaN) {
             Integer[] idx = new Integer[n];
             for (int i = 0; i < n; i++) {
@@ -53,6 +72,21 @@ public final class PySort {
             a[j] = t;
         }
         return a;
+    }
+
+    /** Stable insertion sort, descending, on keys whose order is the doubles' order (no NaN). */
+    private static int[] insertionDescending(double[] k) {
+        int n = k.length;
+        int[] out = new int[n];
+        for (int i = 0; i < n; i++) {
+            int j = i;
+            while (j > 0 && k[out[j - 1]] < k[i]) {
+                out[j] = out[j - 1];
+                j--;
+            }
+            out[j] = i;
+        }
+        return out;
     }
 
     private static boolean lt(Object[] keys, int x, int y) {

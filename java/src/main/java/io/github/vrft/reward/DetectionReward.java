@@ -35,15 +35,19 @@ final class DetectionReward {
     static Result score(String completion, String solution, Profile profile) {
         String body = PyText.firstAnswerNoDotall(completion);
         String student = PyText.strip(body != null ? body : completion);
-        student = PyText.ANSWER_OPEN + student + PyText.ANSWER_CLOSE;
+        // Upstream wraps the answer as '<answer>' + student + '</answer>' and applies its repairs to the
+        // whole; the tags hold no bracket or newline and '</answer>' cannot straddle the join, so repairing
+        // the answer alone and cutting at its first '</answer>' gives the same content.
         student = PyText.replace(student, "[[", "[");
         student = PyText.replace(student, "]]", "]");
         student = PyText.replace(student, "\n", "");
+        int cut = student.indexOf(PyText.ANSWER_CLOSE);
+        String studentContent = cut < 0 ? student : student.substring(0, cut);
         String fallback = body == null
                 ? " (no single-line <answer>…</answer> block, so upstream parsed the whole completion)" : "";
         try {
-            Parsed gt = extractBbox(PyText.strip(solution));
-            Parsed pred = extractBbox(student);
+            Parsed gt = groundTruth(solution);
+            Parsed pred = decodeBoxList(studentContent);
             if (pred.value == null) {
                 return zero("answer is not a JSON list after upstream's repairs: " + pred.error + fallback);
             }
@@ -58,6 +62,23 @@ final class DetectionReward {
         } catch (PyException e) {
             return zero(e.pyType() + " upstream: " + e.getMessage());
         }
+    }
+
+    /**
+     * The completions of one prompt share its solution, so each thread keeps the last solution it parsed. The
+     * parsed value is only read, never changed, so sharing it between calls is safe.
+     */
+    private static final ThreadLocal<Object[]> LAST_SOLUTION = ThreadLocal.withInitial(() -> new Object[2]);
+
+    private static Parsed groundTruth(String solution) {
+        Object[] last = LAST_SOLUTION.get();
+        if (solution.equals(last[0])) {
+            return (Parsed) last[1];
+        }
+        Parsed gt = extractBbox(PyText.strip(solution)); // may raise (ValueError, RecursionError): not cached
+        last[0] = solution;
+        last[1] = gt;
+        return gt;
     }
 
     private static Result zero(String why) {
@@ -78,14 +99,17 @@ final class DetectionReward {
             end = s.length();
         }
         // Python slicing: a close tag before the open tag gives an empty slice.
-        String content = end <= start ? "" : s.substring(start, end);
+        return decodeBoxList(end <= start ? "" : s.substring(start, end));
+    }
+
+    /** The rest of {@code extract_bbox}: the truncation repair, then {@code json.loads} with {@code '} read as {@code "}. */
+    private static Parsed decodeBoxList(String content) {
         if (!content.endsWith("]")) {
             int cut = content.lastIndexOf("},");
             content = (cut < 0 ? content : content.substring(0, cut)) + "}]";
         }
-        content = content.replace('\'', '"');
         try {
-            return new Parsed(PyJson.loads(content), null);
+            return new Parsed(PyJson.loadsWithSingleQuotesAsDouble(content), null);
         } catch (PyJson.DecodeError e) {
             return new Parsed(null, e.getMessage()); // only JSONDecodeError is caught by extract_bbox
         }
@@ -101,7 +125,7 @@ final class DetectionReward {
 
     /** {@code remove_duplicates}: first occurrence of each {@code tuple(Position)} wins. */
     private static List<Map<?, ?>> removeDuplicates(List<?> items) {
-        Set<List<Object>> seen = new HashSet<>();
+        Set<Object> seen = new HashSet<>();
         List<Map<?, ?>> unique = new ArrayList<>(items.size());
         for (Object item : items) {
             Map<?, ?> box = subscriptable(item, "Position");
@@ -110,6 +134,70 @@ final class DetectionReward {
             }
         }
         return unique;
+    }
+
+    /**
+     * A set key for a tuple of numbers that all have an exact double value: Python's {@code ==} on such
+     * numbers is {@code ==} on the doubles (1 == 1.0 == True, -0.0 == 0.0), and json.loads returns a single
+     * NaN object, so NaN equals NaN here.
+     */
+    private record DoubleTuple(double[] v) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof DoubleTuple t && java.util.Arrays.equals(v, t.v); // bitwise: NaN == NaN
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Arrays.hashCode(v);
+        }
+    }
+
+    /**
+     * The double equal to number {@code e} in Python's {@code ==}, or NaN when there is none (not a number, or
+     * an int with no exact double value). A float NaN also gives NaN; callers tell the two apart.
+     */
+    private static double exactDouble(Object e) {
+        if (e instanceof Double x) {
+            return x;
+        }
+        if (e instanceof Boolean b) {
+            return b ? 1 : 0;
+        }
+        if (e instanceof Long x) {
+            double d = x;
+            return (Math.abs(x) <= (1L << 53) || (d != 0x1p63 && (long) d == x)) ? d : Double.NaN;
+        }
+        if (e instanceof BigInteger b) {
+            double d = b.doubleValue();
+            return !Double.isInfinite(d) && new BigDecimal(d).toBigInteger().equals(b) ? d : Double.NaN;
+        }
+        return Double.NaN;
+    }
+
+    /** {@code tuple(v)} as a set key with Python equality. */
+    private static Object hashableTuple(Object v) {
+        if (v instanceof List<?> l) {
+            double[] d = new double[l.size()];
+            boolean exact = true;
+            for (int i = 0; i < d.length && exact; i++) {
+                double x = exactDouble(l.get(i));
+                exact = !Double.isNaN(x) || (l.get(i) instanceof Double);
+                d[i] = x == 0 ? 0.0 : x; // -0.0 == 0
+            }
+            if (exact) {
+                return new DoubleTuple(d);
+            }
+        }
+        List<Object> elems = iterate(v);
+        List<Object> key = new ArrayList<>(elems.size());
+        for (Object e : elems) {
+            if (e instanceof List || e instanceof Map) {
+                throw PyException.typeError("unhashable type: '" + PyJson.typeName(e) + "'");
+            }
+            key.add(canonicalNumber(e));
+        }
+        return key;
     }
 
     /** {@code item['key']} where item must be a dict holding key. */
@@ -122,19 +210,6 @@ final class DetectionReward {
             throw PyException.keyError(key);
         }
         return m;
-    }
-
-    /** {@code tuple(v)} as a set key with Python equality: 1 == 1.0 == True, NaN (one object) equals itself. */
-    private static List<Object> hashableTuple(Object v) {
-        List<Object> elems = iterate(v);
-        List<Object> key = new ArrayList<>(elems.size());
-        for (Object e : elems) {
-            if (e instanceof List || e instanceof Map) {
-                throw PyException.typeError("unhashable type: '" + PyJson.typeName(e) + "'");
-            }
-            key.add(canonicalNumber(e));
-        }
-        return key;
     }
 
     /** The elements {@code tuple(v)} would hold: list items, a string's characters, a dict's keys. */
@@ -197,8 +272,25 @@ final class DetectionReward {
                     + (gt.error != null ? " (" + gt.error + ")" : "") + ", so upstream scores every answer 0");
         }
         int g = gtItems.size();
-        Match m = greedyMatch(p, g, (gi, k) -> calculateIou(
-                subscriptable(gtItems.get(gi), "Position").get("Position"), preds.get(order[k]).get("Position")));
+        double[][] predXy = new double[p][];
+        for (int k = 0; k < p; k++) {
+            predXy[k] = smallBox(preds.get(order[k]).get("Position"));
+        }
+        double[][] gtXy = new double[g][];
+        for (int i = 0; i < g; i++) {
+            Object item = gtItems.get(i);
+            gtXy[i] = item instanceof Map<?, ?> gm ? smallBox(gm.get("Position")) : null;
+        }
+        Match m = greedyMatch(p, g, (gi, k) -> {
+            double[] a = gtXy[gi];
+            double[] b = predXy[k];
+            if (a != null && b != null) {
+                return BoxIou.visualRft(a[0], a[1], a[2], a[3], b[0], b[1], b[2], b[3]);
+            }
+            // the general path raises where upstream raises (not a dict, no Position, not 4 numbers, ...)
+            return calculateIou(subscriptable(gtItems.get(gi), "Position").get("Position"),
+                    preds.get(order[k]).get("Position"));
+        });
         double iouSum = 0.0;
         double confSum = 0.0;
         int matchedCount = 0;
@@ -290,6 +382,23 @@ final class DetectionReward {
         if (!(v >= 0 && v <= 1)) {
             throw PyException.valueError("Confidence of box " + i + " is " + v + ", outside [0, 1] (strict)");
         }
+    }
+
+    /**
+     * The coordinates of a Position that is a list of four {@link PyNum#isSmall} numbers (so double arithmetic is
+     * Python's), else null and the pair goes through {@link #calculateIou}.
+     */
+    private static double[] smallBox(Object pos) {
+        if (pos instanceof List<?> l && l.size() == 4) {
+            Object a = l.get(0);
+            Object b = l.get(1);
+            Object c = l.get(2);
+            Object d = l.get(3);
+            if (PyNum.isSmall(a) && PyNum.isSmall(b) && PyNum.isSmall(c) && PyNum.isSmall(d)) {
+                return new double[] {PyNum.smallValue(a), PyNum.smallValue(b), PyNum.smallValue(c), PyNum.smallValue(d)};
+            }
+        }
+        return null;
     }
 
     /** {@code calculate_iou(gt_position, pred_position)}, raising where upstream raises. */

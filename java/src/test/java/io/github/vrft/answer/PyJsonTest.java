@@ -93,4 +93,20 @@ class PyJsonTest {
         String ok = "[".repeat(PyJson.MAX_DEPTH) + "]".repeat(PyJson.MAX_DEPTH);
         assertTrue(PyJson.loads(ok) instanceof List);
     }
+
+    @Test
+    void manyKeysStayLinearAndKeepDictSemantics() {
+        StringBuilder sb = new StringBuilder("{");
+        for (int i = 0; i < 100_000; i++) {
+            sb.append(i == 0 ? "" : ",").append("\"k").append(i % 50_000).append("\": ").append(i);
+        }
+        Map<?, ?> m = (Map<?, ?>) PyJson.loads(sb.append('}').toString());
+        assertEquals(50_000, m.size());
+        assertEquals(99_999L, m.get("k49999")); // last value wins
+        assertEquals("k0", m.keySet().iterator().next()); // first position kept
+        assertTrue(((PyDict) m).isLarge());
+        Map<?, ?> small = (Map<?, ?>) PyJson.loads("{\"b\": 1, \"a\": 2, \"b\": 3}");
+        assertEquals(List.of("b", "a"), List.copyOf(small.keySet()));
+        assertEquals(Map.of("a", 2L, "b", 3L), small);
+    }
 }
