@@ -1,0 +1,31 @@
+package io.github.vrft.grpo;
+
+/**
+ * The clipped-ratio policy loss, forward and backward fused: one call gives the scalar loss, d loss / d logp
+ * for every token, the per-token loss and KL, and the trainer's metrics (GRPO spec §3-§8), with the
+ * semantics of the trainer whose options are passed.
+ *
+ * <p>CPU reference implementation: per-token arithmetic in double from float32 inputs, reductions accumulated
+ * in double, per-token outputs rounded once to float32. Stateless and thread-safe.
+ */
+public final class PolicyLoss {
+    private PolicyLoss() {}
+
+    /**
+     * @throws IllegalArgumentException if an argument is null, or an input the options need is missing (e.g.
+     *                                  {@code refLogp} with a KL term)
+     */
+    public static LossResult compute(TokenBatch batch, LossOptions options) {
+        if (batch == null) {
+            throw new IllegalArgumentException("batch must not be null");
+        }
+        if (options == null) {
+            throw new IllegalArgumentException("options must not be null");
+        }
+        return switch (options) {
+            case TrlLossOptions o -> TrlPolicyLoss.compute(batch, o);
+            case VerlLossOptions o -> VerlFamilyLoss.compute(batch, VerlFamilyLoss.of(o));
+            case OpenRlhfLossOptions o -> VerlFamilyLoss.compute(batch, VerlFamilyLoss.of(o));
+        };
+    }
+}
