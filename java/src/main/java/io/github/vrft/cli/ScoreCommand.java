@@ -1,5 +1,6 @@
 package io.github.vrft.cli;
 
+import io.github.vrft.grpo.AdvantageFlavor;
 import io.github.vrft.grpo.GroupAdvantages;
 import io.github.vrft.grpo.Groups;
 import io.github.vrft.reward.MathVerifyGate;
@@ -46,6 +47,11 @@ final class ScoreCommand implements Callable<Integer> {
             description = "off, or first-y1 to emulate Visual-RFT's math_verify pre-gate. Default: ${DEFAULT-VALUE}.")
     String gate;
 
+    @Option(names = "--advantage", paramLabel = "FLAVOUR", defaultValue = "visual-rft",
+            description = "Group advantage: visual-rft (Visual-RFT's float32 formula), trl-group, trl-batch, "
+                    + "trl-none, verl, verl-no-std, verl-vectorized, openrlhf, openrlhf-dr-grpo. Default: ${DEFAULT-VALUE}.")
+    String advantage;
+
     @Option(names = "--no-progress", description = "No progress bar (it shows only when stderr is a terminal).")
     boolean noProgress;
 
@@ -57,8 +63,10 @@ final class ScoreCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         RewardOptions options;
+        AdvantageFlavor flavor;
         try {
             options = new RewardOptions(Profile.parse(profile), MathVerifyGate.parse(gate));
+            flavor = AdvantageFlavor.parse(advantage);
         } catch (IllegalArgumentException e) {
             System.err.println("vrft score: " + e.getMessage());
             return 2;
@@ -82,7 +90,7 @@ final class ScoreCommand implements Callable<Integer> {
         boolean terminal = System.console() != null && System.console().isTerminal();
         Progress progress = !noProgress && terminal ? new Progress(System.err, "scoring") : Progress.NONE;
         JsonlScoring scoring = new JsonlScoring(new RewardScorer(options),
-                r -> GroupAdvantages.visualRft(r, Groups.contiguous(r.length, r.length)), System.err, progress);
+                r -> groupAdvantages(r, flavor), System.err, progress);
         JsonlScoring.Summary summary;
         String out = output != null ? output : (sample ? null : "-");
         try (Writer w = out == null ? Writer.nullWriter() : JsonlScoring.openOutput(out)) {
@@ -101,6 +109,24 @@ final class ScoreCommand implements Callable<Integer> {
             printSummary(table, summary, options, sample);
         }
         return summary.badLines() > 0 ? 1 : 0;
+    }
+
+    /** The advantages of one group (one prompt_id) from its float32 totals. */
+    static float[] groupAdvantages(float[] totals, AdvantageFlavor flavor) {
+        Groups one = Groups.contiguous(totals.length, totals.length);
+        if (flavor == AdvantageFlavor.VISUAL_RFT) {
+            return GroupAdvantages.visualRft(totals, one);
+        }
+        double[] r = new double[totals.length];
+        for (int i = 0; i < r.length; i++) {
+            r[i] = totals[i];
+        }
+        double[] a = GroupAdvantages.compute(r, one, flavor);
+        float[] out = new float[a.length];
+        for (int i = 0; i < a.length; i++) {
+            out[i] = (float) a[i];
+        }
+        return out;
     }
 
     static void printSummary(PrintStream p, JsonlScoring.Summary s, RewardOptions o, boolean sample) {

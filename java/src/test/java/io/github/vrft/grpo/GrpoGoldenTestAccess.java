@@ -1,0 +1,12 @@
+package io.github.vrft.grpo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/** Lets tests in other packages use the spec §13 array comparison. */
+public final class GrpoGoldenTestAccess {
+    private GrpoGoldenTestAccess() {}
+
+    public static void assertArray(JsonNode expected, float[] actual, String what) {
+        GrpoGoldenTest.assertArray(expected, actual, what);
+    }
+}
