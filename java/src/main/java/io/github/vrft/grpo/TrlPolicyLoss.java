@@ -74,147 +74,169 @@ final class TrlPolicyLoss {
         float[] grad = new float[rows * cols];
         float[] perToken = new float[rows * cols];
         float[] perKl = klOn ? new float[rows * cols] : null;
-        double loss = 0;
-        double lossAbs = 0;
-        double klSum = 0;
-        double lowSum = 0;
-        double highSum = 0;
-        double regionSum = 0;
-        double cispoSum = 0;
-        double lowMin = Double.NaN;
-        double highMax = Double.NaN;
         boolean vespo = type == TrlLossOptions.LossType.VESPO;
         // cispo and vespo differentiate logp directly (detached coefficient); the others through the ratio.
         boolean direct = type == TrlLossOptions.LossType.CISPO || vespo;
-        for (int i = 0; i < rows; i++) {
-            final double a = b.advantages[i];
-            final double lc = Math.max(len[i], 1);
-            final double w = switch (type) {
-                case GRPO, SAPO -> 1.0 / (rows * lc * ga);
-                case BNPO -> 1.0 / (Math.max((double) tokens, 1.0) * ga);
-                case DR_GRPO -> 1.0 / ((double) rows * o.maxCompletionLength * ga);
-                case DAPO, CISPO, VESPO -> 1.0 / dapoDen;
-                case LUSPO -> len[i] / ((double) rows * cols * ga);
-            };
-            double rowLow = 0;
-            double rowHigh = 0;
-            double dLdp = 0;   // sequence level: Σ_u W·w_IS over the row's support
-            double klThrough = 0; // sequence level + bias-corrected KL: Σ_u W·k
-            int base = i * cols;
-            for (int t = 0; t < cols; t++) {
-                int k = base + t;
-                boolean m = b.mask[k];
-                if (!m && !luspo) {
-                    continue; // select: masked positions contribute exactly 0 and get 0 gradient
-                }
-                double x = b.logp[k];
-                double wis = vespo ? 1.0 : b.isWeight(i, t);
-                double r;
-                double p;
-                double d;
-                double c1;
-                if (seqLevel) {
-                    r = rowR[i];
-                    p = rowP[i];
-                    d = rowD[i];
-                    c1 = rowC1[i];
-                } else {
-                    r = Math.exp(x - oldAt(b, k));
-                    Policy pol = vespo ? new Policy(-phi[i] * a * x, -phi[i] * a, Double.NaN)
-                            : policy(type, r, a, x, o, el, eh);
-                    p = pol.p;
-                    d = pol.d;
-                    c1 = pol.c1;
-                }
-                double ptl = p * wis;
-                double kl = 0;
-                double klUsed = 0;
-                double dkl = 0;
-                double ref = 0;
-                if (klOn) {
-                    ref = b.refLogp[k];
-                    double dref = ref - x;
-                    double e = Math.exp(dref);
-                    kl = e - dref - 1.0;
-                    dkl = 1.0 - e;
-                    klUsed = o.useBiasCorrectionKl ? kl * r : kl;
-                    ptl = ptl + o.beta * klUsed;
-                }
-                loss += w * ptl;
-                lossAbs += Math.abs(w * ptl);
-                perToken[k] = (float) ptl;
-                double g = 0;
-                if (!seqLevel) {
-                    g = w * (d * wis);
-                } else {
-                    dLdp += w * wis;
-                    if (direct) {
-                        g = w * wis * d;
+        final long tokensF = tokens;
+        final int[] lenF = len;
+        Partial acc = RowChunks.run(rows, cols, Partial::new, (part, from, to) -> {
+            double loss = 0;
+            double lossAbs = 0;
+            double klSum = 0;
+            double lowSum = 0;
+            double highSum = 0;
+            double regionSum = 0;
+            double cispoSum = 0;
+            double lowMin = Double.NaN;
+            double highMax = Double.NaN;
+            for (int i = from; i < to; i++) {
+                final double a = b.advantages[i];
+                final double lc = Math.max(lenF[i], 1);
+                final double w = switch (type) {
+                    case GRPO, SAPO -> 1.0 / (rows * lc * ga);
+                    case BNPO -> 1.0 / (Math.max((double) tokensF, 1.0) * ga);
+                    case DR_GRPO -> 1.0 / ((double) rows * o.maxCompletionLength * ga);
+                    case DAPO, CISPO, VESPO -> 1.0 / dapoDen;
+                    case LUSPO -> lenF[i] / ((double) rows * cols * ga);
+                };
+                double rowLow = 0;
+                double rowHigh = 0;
+                double dLdp = 0;   // sequence level: Σ_u W·w_IS over the row's support
+                double klThrough = 0; // sequence level + bias-corrected KL: Σ_u W·k
+                int base = i * cols;
+                for (int t = 0; t < cols; t++) {
+                    int k = base + t;
+                    boolean m = b.mask[k];
+                    if (!m && !luspo) {
+                        continue; // select: masked positions contribute exactly 0 and get 0 gradient
                     }
-                }
-                if (klOn) {
-                    if (!o.useBiasCorrectionKl) {
-                        g += o.beta * w * dkl;
-                    } else if (!seqLevel) {
-                        g += o.beta * w * r * (x - ref);
+                    double x = b.logp[k];
+                    double wis = vespo ? 1.0 : b.isWeight(i, t);
+                    double r;
+                    double p;
+                    double d;
+                    double c1;
+                    if (seqLevel) {
+                        r = rowR[i];
+                        p = rowP[i];
+                        d = rowD[i];
+                        c1 = rowC1[i];
                     } else {
-                        g += o.beta * w * r * dkl;
-                        klThrough += w * kl;
+                        r = Math.exp(x - oldAt(b, k));
+                        Policy pol = vespo ? new Policy(-phi[i] * a * x, -phi[i] * a, Double.NaN)
+                                : policy(type, r, a, x, o, el, eh);
+                        p = pol.p;
+                        d = pol.d;
+                        c1 = pol.c1;
                     }
-                }
-                grad[k] = (float) g;
-                if (m) {
+                    double ptl = p * wis;
+                    double kl = 0;
+                    double klUsed = 0;
+                    double dkl = 0;
+                    double ref = 0;
                     if (klOn) {
-                        perKl[k] = (float) klUsed;
-                        klSum += klUsed;
+                        ref = b.refLogp[k];
+                        double dref = ref - x;
+                        double e = Math.exp(dref);
+                        kl = e - dref - 1.0;
+                        dkl = 1.0 - e;
+                        klUsed = o.useBiasCorrectionKl ? kl * r : kl;
+                        ptl = ptl + o.beta * klUsed;
                     }
+                    loss += w * ptl;
+                    lossAbs += Math.abs(w * ptl);
+                    perToken[k] = (float) ptl;
+                    double g = 0;
                     if (!seqLevel) {
-                        if (type.clippedFamily()) {
-                            boolean low = c1 < 1.0 - el && a < 0;
-                            boolean high = c1 > 1.0 + eh && a > 0;
-                            rowLow += low ? 1 : 0;
-                            rowHigh += high ? 1 : 0;
-                            regionSum += (low || high) ? 1 : 0;
-                        } else if (type == TrlLossOptions.LossType.CISPO) {
-                            cispoSum += (r > eh && a > 0) ? 1 : 0;
+                        g = w * (d * wis);
+                    } else {
+                        dLdp += w * wis;
+                        if (direct) {
+                            g = w * wis * d;
+                        }
+                    }
+                    if (klOn) {
+                        if (!o.useBiasCorrectionKl) {
+                            g += o.beta * w * dkl;
+                        } else if (!seqLevel) {
+                            g += o.beta * w * r * (x - ref);
+                        } else {
+                            g += o.beta * w * r * dkl;
+                            klThrough += w * kl;
+                        }
+                    }
+                    grad[k] = (float) g;
+                    if (m) {
+                        if (klOn) {
+                            perKl[k] = (float) klUsed;
+                            klSum += klUsed;
+                        }
+                        if (!seqLevel) {
+                            if (type.clippedFamily()) {
+                                boolean low = c1 < 1.0 - el && a < 0;
+                                boolean high = c1 > 1.0 + eh && a > 0;
+                                rowLow += low ? 1 : 0;
+                                rowHigh += high ? 1 : 0;
+                                regionSum += (low || high) ? 1 : 0;
+                            } else if (type == TrlLossOptions.LossType.CISPO) {
+                                cispoSum += (r > eh && a > 0) ? 1 : 0;
+                            }
                         }
                     }
                 }
-            }
-            if (seqLevel) {
-                // The row-coupled part: every token of the row moves the sequence ratio by m/L̂.
-                double coupled = direct ? 0 : dLdp * rowD[i] / lc;
-                double klCoupled = o.useBiasCorrectionKl && klOn ? o.beta * klThrough * rowR[i] / lc : 0;
-                for (int t = 0; t < cols; t++) {
-                    int k = base + t;
-                    if (b.mask[k]) {
-                        grad[k] = (float) (grad[k] + coupled + klCoupled);
-                    }
-                }
-            }
-            // metrics per row
-            if (type.clippedFamily()) {
                 if (seqLevel) {
-                    double c1 = rowC1[i];
-                    boolean low = c1 < 1.0 - el && a < 0;
-                    boolean high = c1 > 1.0 + eh && a > 0;
-                    lowSum += low ? 1 : 0;
-                    highSum += high ? 1 : 0;
-                    regionSum += (low || high) ? 1 : 0;
-                    lowMin = nanMin(lowMin, low ? 1 : 0);
-                    highMax = nanMax(highMax, high ? 1 : 0);
-                } else {
-                    lowSum += rowLow;
-                    highSum += rowHigh;
-                    if (len[i] > 0) { // empty rows give NaN and are skipped
-                        lowMin = nanMin(lowMin, rowLow / len[i]);
-                        highMax = nanMax(highMax, rowHigh / len[i]);
+                    // The row-coupled part: every token of the row moves the sequence ratio by m/L̂.
+                    double coupled = direct ? 0 : dLdp * rowD[i] / lc;
+                    double klCoupled = o.useBiasCorrectionKl && klOn ? o.beta * klThrough * rowR[i] / lc : 0;
+                    for (int t = 0; t < cols; t++) {
+                        int k = base + t;
+                        if (b.mask[k]) {
+                            grad[k] = (float) (grad[k] + coupled + klCoupled);
+                        }
                     }
                 }
-            } else if (type == TrlLossOptions.LossType.CISPO && seqLevel) {
-                cispoSum += (rowR[i] > eh && a > 0) ? 1 : 0;
+                // metrics per row
+                if (type.clippedFamily()) {
+                    if (seqLevel) {
+                        double c1 = rowC1[i];
+                        boolean low = c1 < 1.0 - el && a < 0;
+                        boolean high = c1 > 1.0 + eh && a > 0;
+                        lowSum += low ? 1 : 0;
+                        highSum += high ? 1 : 0;
+                        regionSum += (low || high) ? 1 : 0;
+                        lowMin = nanMin(lowMin, low ? 1 : 0);
+                        highMax = nanMax(highMax, high ? 1 : 0);
+                    } else {
+                        lowSum += rowLow;
+                        highSum += rowHigh;
+                        if (lenF[i] > 0) { // empty rows give NaN and are skipped
+                            lowMin = nanMin(lowMin, rowLow / lenF[i]);
+                            highMax = nanMax(highMax, rowHigh / lenF[i]);
+                        }
+                    }
+                } else if (type == TrlLossOptions.LossType.CISPO && seqLevel) {
+                    cispoSum += (rowR[i] > eh && a > 0) ? 1 : 0;
+                }
             }
-        }
+            part.loss += loss;
+            part.lossAbs += lossAbs;
+            part.klSum += klSum;
+            part.lowSum += lowSum;
+            part.highSum += highSum;
+            part.regionSum += regionSum;
+            part.cispoSum += cispoSum;
+            part.lowMin = nanMin(part.lowMin, lowMin);
+            part.highMax = nanMax(part.highMax, highMax);
+        }, Partial::add);
+        double loss = acc.loss;
+        double lossAbs = acc.lossAbs;
+        double klSum = acc.klSum;
+        double lowSum = acc.lowSum;
+        double highSum = acc.highSum;
+        double regionSum = acc.regionSum;
+        double cispoSum = acc.cispoSum;
+        double lowMin = acc.lowMin;
+        double highMax = acc.highMax;
         // Metrics: TRL's global masked mean; over rows (÷B, empty rows counted) for sequence-level values.
         double tokDen = Math.max((double) tokens, 1.0);
         double seqDen = rows;
@@ -245,6 +267,32 @@ final class TrlPolicyLoss {
 
     private static double oldAt(TokenBatch b, int k) {
         return b.oldLogp == null ? b.logp[k] : b.oldLogp[k]; // on-policy: x_old = sg(x), ratio 1
+    }
+
+    /** Sums of one chunk of rows; chunks are combined in order, so results do not depend on the thread count. */
+    private static final class Partial {
+        double loss;
+        double lossAbs;
+        double klSum;
+        double lowSum;
+        double highSum;
+        double regionSum;
+        double cispoSum;
+        double lowMin = Double.NaN;
+        double highMax = Double.NaN;
+
+        Partial add(Partial o) {
+            loss += o.loss;
+            lossAbs += o.lossAbs;
+            klSum += o.klSum;
+            lowSum += o.lowSum;
+            highSum += o.highSum;
+            regionSum += o.regionSum;
+            cispoSum += o.cispoSum;
+            lowMin = Double.isNaN(o.lowMin) ? lowMin : nanMin(lowMin, o.lowMin);
+            highMax = Double.isNaN(o.highMax) ? highMax : nanMax(highMax, o.highMax);
+            return this;
+        }
     }
 
     private static double nanMin(double acc, double v) {

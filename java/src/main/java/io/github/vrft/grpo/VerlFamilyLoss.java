@@ -78,131 +78,153 @@ final class VerlFamilyLoss {
         float[] grad = new float[rows * cols];
         float[] perToken = new float[rows * cols];
         float[] perKl = klOn ? new float[rows * cols] : null;
-        double pgLoss = 0;
-        double klLoss = 0;
-        double lossAbs = 0;
-        double clipfrac = 0;
-        double ppoKl = 0;
-        double lower = 0;
-        for (int i = 0; i < rows; i++) {
-            final double a = b.advantages[i];
-            final int base = i * cols;
-            final double wp = weight(c, pgAgg, len[i], tokens, nonEmpty, cols);
-            final double wk = klOn ? weight(c, klAgg, len[i], tokens, nonEmpty, cols) : 0;
-            double dseq = 0;
-            if (c.policy == Policy.GSPO) {
-                for (int t = 0; t < cols; t++) {
-                    if (b.mask[base + t]) {
-                        dseq += b.logp[base + t] - oldAt(b, base + t);
-                    }
-                }
-                dseq /= Math.max(len[i], 1);
-            }
-            final double sRow = Math.exp(dseq); // OpenRLHF gspo: s_i
-            double dLds = 0;
-            for (int t = 0; t < cols; t++) {
-                final int k = base + t;
-                if (!b.mask[k]) {
-                    continue; // select: exactly 0 loss and gradient at masked positions
-                }
-                final double x = b.logp[k];
-                final double raw = x - oldAt(b, k);
-                final double wis = b.isWeight(i, t);
-                double ell;
-                double dell = 0;
-                double dc = 0;
-                double r = 0;
-                double in20 = 0;
-                if (c.policy == Policy.VANILLA || c.policy == Policy.CISPO || c.policy == Policy.SAPO) {
-                    dc = clip(raw, -20.0, 20.0);
-                    in20 = inRange(raw, -20.0, 20.0);
-                    r = Math.exp(dc);
-                }
-                switch (c.policy) {
-                    case VANILLA -> {
-                        double pg1 = -a * r;
-                        double cr = clip(r, 1.0 - c.lo, 1.0 + c.hi);
-                        double pg2 = -a * cr;
-                        double c1 = Math.max(pg1, pg2);
-                        double dc1 = -a * r * (maxWeightA(pg1, pg2) + maxWeightB(pg1, pg2) * inRange(r, 1.0 - c.lo, 1.0 + c.hi)) * in20;
-                        if (dual) {
-                            double pg3 = -a * c.clipC;
-                            boolean neg = a < 0;
-                            ell = neg ? Math.min(pg3, c1) : c1;
-                            dell = neg ? minWeightB(pg3, c1) * dc1 : dc1;
-                            lower += (c1 > pg3 && neg) ? 1 : 0;
-                        } else {
-                            ell = c1;
-                            dell = dc1;
+        final long tokensF = tokens;
+        final int nonEmptyF = nonEmpty;
+        double[] acc = RowChunks.run(rows, cols, () -> new double[6], (part, from, to) -> {
+            double[] klGrad = new double[1]; // the KL estimator's d/dx, written by kl()
+            double pgLoss = 0;
+            double klLoss = 0;
+            double lossAbs = 0;
+            double clipfrac = 0;
+            double ppoKl = 0;
+            double lower = 0;
+            for (int i = from; i < to; i++) {
+                final double a = b.advantages[i];
+                final int base = i * cols;
+                final double wp = weight(c, pgAgg, len[i], tokensF, nonEmptyF, cols);
+                final double wk = klOn ? weight(c, klAgg, len[i], tokensF, nonEmptyF, cols) : 0;
+                double dseq = 0;
+                if (c.policy == Policy.GSPO) {
+                    for (int t = 0; t < cols; t++) {
+                        if (b.mask[base + t]) {
+                            dseq += b.logp[base + t] - oldAt(b, base + t);
                         }
-                        clipfrac += pg2 > pg1 ? 1 : 0;
-                        ppoKl += verl ? -dc : -raw;
                     }
-                    case GSPO -> {
-                        if (verl) {
-                            double lsRaw = (x - x) + dseq; // log_prob - sg(log_prob) + sg(seq)
-                            double s = Math.exp(Math.min(lsRaw, 10.0));
-                            double pg1 = -a * s;
-                            double pg2 = -a * clip(s, 1.0 - c.lo, 1.0 + c.hi);
-                            ell = Math.max(pg1, pg2);
-                            dell = -a * s * (maxWeightA(pg1, pg2) + maxWeightB(pg1, pg2) * inRange(s, 1.0 - c.lo, 1.0 + c.hi))
-                                    * (lsRaw <= 10.0 ? 1.0 : 0.0);
+                    dseq /= Math.max(len[i], 1);
+                }
+                final double sRow = Math.exp(dseq); // OpenRLHF gspo: s_i
+                double dLds = 0;
+                for (int t = 0; t < cols; t++) {
+                    final int k = base + t;
+                    if (!b.mask[k]) {
+                        continue; // select: exactly 0 loss and gradient at masked positions
+                    }
+                    final double x = b.logp[k];
+                    final double raw = x - oldAt(b, k);
+                    final double wis = b.isWeight(i, t);
+                    double ell;
+                    double dell = 0;
+                    double dc = 0;
+                    double r = 0;
+                    double in20 = 0;
+                    if (c.policy == Policy.VANILLA || c.policy == Policy.CISPO || c.policy == Policy.SAPO) {
+                        dc = clip(raw, -20.0, 20.0);
+                        in20 = inRange(raw, -20.0, 20.0);
+                        r = Math.exp(dc);
+                    }
+                    switch (c.policy) {
+                        case VANILLA -> {
+                            double pg1 = -a * r;
+                            double cr = clip(r, 1.0 - c.lo, 1.0 + c.hi);
+                            double pg2 = -a * cr;
+                            double c1 = Math.max(pg1, pg2);
+                            double dc1 = -a * r * (maxWeightA(pg1, pg2) + maxWeightB(pg1, pg2) * inRange(r, 1.0 - c.lo, 1.0 + c.hi)) * in20;
+                            if (dual) {
+                                double pg3 = -a * c.clipC;
+                                boolean neg = a < 0;
+                                ell = neg ? Math.min(pg3, c1) : c1;
+                                dell = neg ? minWeightB(pg3, c1) * dc1 : dc1;
+                                lower += (c1 > pg3 && neg) ? 1 : 0;
+                            } else {
+                                ell = c1;
+                                dell = dc1;
+                            }
                             clipfrac += pg2 > pg1 ? 1 : 0;
-                        } else {
-                            double s = sRow;
-                            double surr1 = s * a;
-                            double surr2 = clip(s, 1.0 - c.lo, 1.0 + c.hi) * a;
-                            ell = -Math.min(surr1, surr2);
-                            double dellDs = -a * (minWeightA(surr1, surr2) + minWeightB(surr1, surr2) * inRange(s, 1.0 - c.lo, 1.0 + c.hi));
-                            dLds += wp * wis * dellDs;
-                            clipfrac += surr2 < surr1 ? 1 : 0;
+                            ppoKl += verl ? -dc : -raw;
                         }
-                        ppoKl += -raw;
+                        case GSPO -> {
+                            if (verl) {
+                                double lsRaw = (x - x) + dseq; // log_prob - sg(log_prob) + sg(seq)
+                                double s = Math.exp(Math.min(lsRaw, 10.0));
+                                double pg1 = -a * s;
+                                double pg2 = -a * clip(s, 1.0 - c.lo, 1.0 + c.hi);
+                                ell = Math.max(pg1, pg2);
+                                dell = -a * s * (maxWeightA(pg1, pg2) + maxWeightB(pg1, pg2) * inRange(s, 1.0 - c.lo, 1.0 + c.hi))
+                                        * (lsRaw <= 10.0 ? 1.0 : 0.0);
+                                clipfrac += pg2 > pg1 ? 1 : 0;
+                            } else {
+                                double s = sRow;
+                                double surr1 = s * a;
+                                double surr2 = clip(s, 1.0 - c.lo, 1.0 + c.hi) * a;
+                                ell = -Math.min(surr1, surr2);
+                                double dellDs = -a * (minWeightA(surr1, surr2) + minWeightB(surr1, surr2) * inRange(s, 1.0 - c.lo, 1.0 + c.hi));
+                                dLds += wp * wis * dellDs;
+                                clipfrac += surr2 < surr1 ? 1 : 0;
+                            }
+                            ppoKl += -raw;
+                        }
+                        case CISPO -> {
+                            double cr = clip(r, 1.0 - c.lo, 1.0 + c.hi); // detached
+                            ell = -cr * a * x;
+                            dell = -cr * a;
+                            clipfrac += r != cr ? 1 : 0;
+                            ppoKl += -dc;
+                        }
+                        case SAPO -> {
+                            double tau = a > 0 ? c.tauPos : c.tauNeg;
+                            double sg = LossMath.sigmoid(tau * (r - 1.0));
+                            ell = -(sg * (4.0 / tau)) * a;
+                            dell = -a * 4.0 * sg * (1.0 - sg) * r * in20;
+                            ppoKl += -dc;
+                        }
+                        default -> { // GPG
+                            ell = -x * a;
+                            dell = -a;
+                        }
                     }
-                    case CISPO -> {
-                        double cr = clip(r, 1.0 - c.lo, 1.0 + c.hi); // detached
-                        ell = -cr * a * x;
-                        dell = -cr * a;
-                        clipfrac += r != cr ? 1 : 0;
-                        ppoKl += -dc;
+                    ell = ell * wis;
+                    pgLoss += wp * ell;
+                    perToken[k] = (float) ell;
+                    double g = openrlhfGspo ? 0 : wp * dell * wis;
+                    double contrib = wp * ell;
+                    if (klOn) {
+                        double ref = b.refLogp[k];
+                        double kv = kl(x, ref, c.klType, verl, klGrad);
+                        klLoss += wk * kv;
+                        contrib += c.klCoef * (wk * kv);
+                        g += c.klCoef * wk * klGrad[0];
+                        perKl[k] = (float) kv;
                     }
-                    case SAPO -> {
-                        double tau = a > 0 ? c.tauPos : c.tauNeg;
-                        double sg = LossMath.sigmoid(tau * (r - 1.0));
-                        ell = -(sg * (4.0 / tau)) * a;
-                        dell = -a * 4.0 * sg * (1.0 - sg) * r * in20;
-                        ppoKl += -dc;
-                    }
-                    default -> { // GPG
-                        ell = -x * a;
-                        dell = -a;
+                    grad[k] = (float) g;
+                    lossAbs += Math.abs(contrib);
+                }
+                if (openrlhfGspo) {
+                    double coupled = dLds * sRow / Math.max(len[i], 1);
+                    for (int t = 0; t < cols; t++) {
+                        if (b.mask[base + t]) {
+                            grad[base + t] = (float) (grad[base + t] + coupled);
+                        }
                     }
                 }
-                ell = ell * wis;
-                pgLoss += wp * ell;
-                perToken[k] = (float) ell;
-                double g = openrlhfGspo ? 0 : wp * dell * wis;
-                double contrib = wp * ell;
-                if (klOn) {
-                    double ref = b.refLogp[k];
-                    double[] kv = kl(x, ref, c.klType, verl);
-                    klLoss += wk * kv[0];
-                    contrib += c.klCoef * (wk * kv[0]);
-                    g += c.klCoef * wk * kv[1];
-                    perKl[k] = (float) kv[0];
-                }
-                grad[k] = (float) g;
-                lossAbs += Math.abs(contrib);
             }
-            if (openrlhfGspo) {
-                double coupled = dLds * sRow / Math.max(len[i], 1);
-                for (int t = 0; t < cols; t++) {
-                    if (b.mask[base + t]) {
-                        grad[base + t] = (float) (grad[base + t] + coupled);
-                    }
-                }
+            part[0] += pgLoss;
+            part[1] += klLoss;
+            part[2] += lossAbs;
+            part[3] += clipfrac;
+            part[4] += ppoKl;
+            part[5] += lower;
+        }, (x, y) -> {
+            for (int j = 0; j < x.length; j++) {
+                x[j] += y[j];
             }
-        }
+            return x;
+        });
+        double pgLoss = acc[0];
+        double klLoss = acc[1];
+        double clipfrac = acc[3];
+        double ppoKl = acc[4];
+        double lower = acc[5];
+        double lossAbs = acc[2];
         double mmDen = tokens + (verl ? 1e-8 : 0.0);
         Map<String, Double> metrics = new LinkedHashMap<>();
         if (verl) {
@@ -250,8 +272,8 @@ final class VerlFamilyLoss {
         };
     }
 
-    /** The KL estimator's value and d/dx (spec §5): verl's, or OpenRLHF's clamped k1/k2/k3. */
-    static double[] kl(double x, double ref, String type, boolean verl) {
+    /** The KL estimator's value (returned) and d/dx (into {@code grad[0]}), spec §5: verl's, or OpenRLHF's clamped k1/k2/k3. */
+    static double kl(double x, double ref, String type, boolean verl, double[] grad) {
         double d = x - ref;
         if (!verl) {
             double raw;
@@ -270,7 +292,8 @@ final class VerlFamilyLoss {
                     draw = 1.0 - Math.exp(-d);
                 }
             }
-            return new double[] {clip(raw, -10.0, 10.0), draw * inRange(raw, -10.0, 10.0)};
+            grad[0] = draw * inRange(raw, -10.0, 10.0);
+            return clip(raw, -10.0, 10.0);
         }
         boolean plus = type.endsWith("+");
         String base = plus ? type.substring(0, type.length() - 1) : type;
@@ -302,6 +325,7 @@ final class VerlFamilyLoss {
             val = 0.5 * d * d - 0.5 * d * d + val;
             dv = d;
         }
-        return new double[] {val, dv};
+        grad[0] = dv;
+        return val;
     }
 }

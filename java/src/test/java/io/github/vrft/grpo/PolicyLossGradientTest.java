@@ -214,4 +214,43 @@ class PolicyLossGradientTest {
         assertEquals(-0.25f, r.gradLogp()[0], 0f);
         assertEquals(-0.25f, r.gradLogp()[1], 0f);
     }
+
+    @Test
+    void resultsAreBitIdenticalOnOneThreadAndOnManyThreads() throws Exception {
+        // Large enough for several row chunks (RowChunks.CHUNK_TOKENS), with ragged rows and empty ones.
+        int rows = 300;
+        int cols = 512;
+        SplittableRandom r = new SplittableRandom(5);
+        float[] x = new float[rows * cols];
+        float[] old = new float[rows * cols];
+        float[] ref = new float[rows * cols];
+        boolean[] mask = new boolean[rows * cols];
+        float[] adv = new float[rows];
+        for (int i = 0; i < rows; i++) {
+            adv[i] = (float) r.nextGaussian();
+            int len = r.nextInt(0, cols + 1);
+            for (int t = 0; t < cols; t++) {
+                int k = i * cols + t;
+                x[k] = (float) -r.nextDouble(0.01, 3);
+                old[k] = x[k] + (float) r.nextGaussian() * 0.2f;
+                ref[k] = x[k] + (float) r.nextGaussian() * 0.2f;
+                mask[k] = t < len;
+            }
+        }
+        TokenBatch b = TokenBatch.builder(rows, cols).logp(x).oldLogp(old).refLogp(ref).mask(mask).advantages(adv).build();
+        java.util.concurrent.ForkJoinPool one = new java.util.concurrent.ForkJoinPool(1);
+        try {
+            for (Object[] mode : modes()) {
+                LossOptions o = (LossOptions) mode[1];
+                LossResult many = PolicyLoss.compute(b, o);
+                LossResult single = one.submit(() -> PolicyLoss.compute(b, o)).get();
+                assertEquals(single.loss(), many.loss(), 0.0, mode[0] + " loss");
+                assertEquals(single.metrics(), many.metrics(), mode[0] + " metrics");
+                org.junit.jupiter.api.Assertions.assertArrayEquals(single.gradLogp(), many.gradLogp(), mode[0] + " grad");
+                org.junit.jupiter.api.Assertions.assertArrayEquals(single.perTokenLoss(), many.perTokenLoss(), mode[0] + " loss/token");
+            }
+        } finally {
+            one.shutdown();
+        }
+    }
 }
