@@ -151,6 +151,30 @@ public final class TokenBatch {
         }
     }
 
+    /** Masked-in positions per row (L_i). */
+    int[] rowLengths() {
+        int[] len = new int[rows];
+        for (int i = 0; i < rows; i++) {
+            int l = 0;
+            for (int k = i * cols, end = k + cols; k < end; k++) {
+                if (mask[k]) {
+                    l++;
+                }
+            }
+            len[i] = l;
+        }
+        return len;
+    }
+
+    /** Σ of {@code len}. */
+    static long sum(int[] len) {
+        long s = 0;
+        for (int l : len) {
+            s += l;
+        }
+        return s;
+    }
+
     double isWeight(int i, int t) {
         if (isWeights == null) {
             return 1.0;

@@ -30,18 +30,8 @@ final class TrlPolicyLoss {
         final double ga = o.gradientAccumulationSteps;
 
         // Phase 0: row lengths and the normalisers.
-        int[] len = new int[rows];
-        long tokens = 0;
-        for (int i = 0; i < rows; i++) {
-            int l = 0;
-            for (int t = 0, k = i * cols; t < cols; t++, k++) {
-                if (b.mask[k]) {
-                    l++;
-                }
-            }
-            len[i] = l;
-            tokens += l;
-        }
+        int[] len = b.rowLengths();
+        long tokens = TokenBatch.sum(len);
         final double dapoDen = Math.max(o.numItemsInBatch != null ? o.numItemsInBatch : (double) tokens, 1.0) / o.numProcesses;
 
         // Phase 1: per-row quantities (sequence-level ratio and policy term, VESPO's phi).

@@ -54,18 +54,10 @@ final class VerlFamilyLoss {
         if (!verl && c.policy != Policy.VANILLA && c.policy != Policy.GSPO) {
             throw new IllegalArgumentException("policy_loss_type: OpenRLHF has ppo and gspo only");
         }
-        int[] len = new int[rows];
-        long tokens = 0;
+        int[] len = b.rowLengths();
+        long tokens = TokenBatch.sum(len);
         int nonEmpty = 0;
-        for (int i = 0; i < rows; i++) {
-            int l = 0;
-            for (int t = 0, k = i * cols; t < cols; t++, k++) {
-                if (b.mask[k]) {
-                    l++;
-                }
-            }
-            len[i] = l;
-            tokens += l;
+        for (int l : len) {
             nonEmpty += l > 0 ? 1 : 0;
         }
         VerlLossOptions.LossAggMode pgAgg = (c.policy == Policy.GSPO || c.policy == Policy.SAPO)
