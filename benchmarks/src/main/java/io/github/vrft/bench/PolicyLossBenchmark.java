@@ -31,7 +31,7 @@ import java.util.concurrent.TimeUnit;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Xms3g", "-Xmx3g"})
+@Fork(value = 1, jvmArgsAppend = {"-Xms3g", "-Xmx3g", "--add-modules", "jdk.incubator.vector"})
 public class PolicyLossBenchmark {
     /** B × T: 64 × 1024 (65k), 1024 × 1024 (1M), 8192 × 2048 (16M tokens). */
     @Param({"64x1024", "1024x1024", "8192x2048"})
@@ -41,11 +41,16 @@ public class PolicyLossBenchmark {
     @Param({"trl-dapo", "trl-dapo-kl", "verl-kl"})
     public String config;
 
+    /** vector: the Vector API path where it applies (TRL configs); scalar: {@code -Dvrft.vector=false}. */
+    @Param({"vector", "scalar"})
+    public String path;
+
     private TokenBatch batch;
     private LossOptions options;
 
     @Setup
     public void setup() {
+        System.setProperty("vrft.vector", String.valueOf(path.equals("vector")));
         String[] bt = shape.split("x");
         int rows = Integer.parseInt(bt[0]);
         int cols = Integer.parseInt(bt[1]);

@@ -17,6 +17,7 @@ final class InfoCommand implements Callable<Integer> {
         System.out.println("  jcuda      not built (the CUDA kernels and JCuda backend are not part of this build yet)");
         System.out.println("  panama     not built (the C shim and FFM bindings are not part of this build yet)");
         System.out.println("chosen       cpu: the only usable backend");
+        System.out.println("policy loss  " + io.github.vrft.grpo.PolicyLoss.implementation());
         return 0;
     }
 }

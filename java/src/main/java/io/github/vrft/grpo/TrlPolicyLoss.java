@@ -69,7 +69,11 @@ final class TrlPolicyLoss {
         boolean direct = type == TrlLossOptions.LossType.CISPO || vespo;
         final long tokensF = tokens;
         final int[] lenF = len;
-        Partial acc = RowChunks.run(rows, cols, Partial::new, (part, from, to) -> {
+        final double dapoDenF = dapoDen;
+        Partial acc = VectorSupport.enabled() && VectorTrlLoss.eligible(b, o)
+                ? RowChunks.run(rows, cols, Partial::new, (part, from, to) ->
+                        VectorTrlLoss.rows(b, o, lenF, tokensF, dapoDenF, grad, perToken, perKl, part, from, to), Partial::add)
+                : RowChunks.run(rows, cols, Partial::new, (part, from, to) -> {
             double loss = 0;
             double lossAbs = 0;
             double klSum = 0;
@@ -260,7 +264,7 @@ final class TrlPolicyLoss {
     }
 
     /** Sums of one chunk of rows; chunks are combined in order, so results do not depend on the thread count. */
-    private static final class Partial {
+    static final class Partial {
         double loss;
         double lossAbs;
         double klSum;
