@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# native-build/build.sh OUT_CLASSES OUT_HOST
+#   Builds cuda/ into
+#     OUT_CLASSES/native/vrft.fatbin   SASS for sm_80 and sm_90, PTX for compute_90 (the jcuda backend loads it)
+#     OUT_HOST/libvrft_host.so         the device math built for the host (tests drive it through FFM)
+#   nvcc warnings are errors; ptxas's resource report (registers, spills) goes to OUT_HOST/nvcc.log and the
+#   build log. Where nvcc (or a C compiler) is absent, that part is skipped with a message and the build
+#   goes on: the GPU backends then report "not built".
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+cuda="$here/../cuda"
+out_classes=${1:?usage: build.sh OUT_CLASSES OUT_HOST}
+out_host=${2:?usage: build.sh OUT_CLASSES OUT_HOST}
+mkdir -p "$out_classes/native" "$out_host"
+
+nvcc_bin=$(command -v nvcc || true)
+[ -z "$nvcc_bin" ] && [ -x /usr/local/cuda/bin/nvcc ] && nvcc_bin=/usr/local/cuda/bin/nvcc
+if [ -n "$nvcc_bin" ]; then
+  if [ "$out_classes/native/vrft.fatbin" -nt "$cuda/vrft_kernels.cu" ] && \
+     [ -z "$(find "$cuda" -name '*.cu' -newer "$out_classes/native/vrft.fatbin" -o -name '*.h' -newer "$out_classes/native/vrft.fatbin" | head -n 1)" ]; then
+    echo "native-build: vrft.fatbin is up to date"
+  else
+    echo "native-build: $("$nvcc_bin" --version | tail -n 1)"
+    "$nvcc_bin" -fatbin -std=c++17 -O3 \
+      -gencode arch=compute_80,code=sm_80 \
+      -gencode arch=compute_90,code=sm_90 \
+      -gencode arch=compute_90,code=compute_90 \
+      -Werror all-warnings -Xptxas -v \
+      -o "$out_classes/native/vrft.fatbin" "$cuda/vrft_kernels.cu" 2>&1 | tee "$out_host/nvcc.log"
+    echo "nvcc=$("$nvcc_bin" --version | tail -n 1)" > "$out_classes/native/vrft.fatbin.properties"
+    echo "native-build: wrote $out_classes/native/vrft.fatbin"
+  fi
+else
+  echo "native-build: nvcc not found; the CUDA kernels are not built (GPU backends will report: not built)"
+  rm -f "$out_classes/native/vrft.fatbin" "$out_classes/native/vrft.fatbin.properties"
+fi
+
+cc_bin=$(command -v cc || command -v gcc || true)
+if [ -n "$cc_bin" ]; then
+  "$cc_bin" -std=c11 -O2 -fPIC -shared -Wall -Wextra -Werror -o "$out_host/libvrft_host.so" "$cuda/host/vrft_host.c" -lm
+  echo "native-build: wrote $out_host/libvrft_host.so"
+else
+  echo "native-build: no C compiler; the host build of the device math is skipped (its tests will be skipped)"
+fi
