@@ -2,6 +2,7 @@ package io.github.vrft.grpo;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
@@ -10,9 +11,13 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The common TRL case with the Vector API: token level, clipped family (grpo, bnpo, dr_grpo, dapo), no
  * delta, no IS weights, k3 KL without bias correction. The per-token formulas are those of
- * {@link TrlPolicyLoss}, lane by lane in double (exp from the JDK's vector math library, within an ulp or
- * so of {@code Math.exp}), with masked positions set by blend, never by multiplication. Row sums are reduced
- * lane-wise, so they may differ from the scalar path in the last bits; each path is deterministic.
+ * {@link TrlPolicyLoss}, lane by lane in double, with masked positions set by blend, never by
+ * multiplication. Everything is built from IEEE-exact lane operations (add, mul, fma, compare, blend), so
+ * a result is the same bit for bit in every JIT tier and for every thread count: {@link #exp} is a
+ * polynomial of our own (within about an ulp of {@code Math.exp}) rather than {@code VectorOperators.EXP},
+ * whose interpreter fallback and compiled intrinsic differ, and sums go into per-lane accumulators reduced
+ * in a fixed order rather than through {@code reduceLanes}, whose order is unspecified. The sums differ
+ * from the scalar path's in the last bits (another order); per-token values agree within a float ulp.
  *
  * <p>Loaded only when {@link VectorSupport#enabled()}.
  */
@@ -43,9 +48,9 @@ final class VectorTrlLoss {
         final DoubleVector one = DoubleVector.broadcast(SD, 1.0);
         final DoubleVector half = DoubleVector.broadcast(SD, 0.5);
         final boolean[] tail = new boolean[LANES];
-        double loss = 0;
-        double lossAbs = 0;
-        double klSum = 0;
+        DoubleVector accLoss = zero;
+        DoubleVector accAbs = zero;
+        DoubleVector accKl = zero;
         double lowSum = 0;
         double highSum = 0;
         double regionSum = 0;
@@ -82,8 +87,7 @@ final class VectorTrlLoss {
                     continue; // outputs stay 0 (freshly allocated arrays)
                 }
                 DoubleVector x = load(b.logp, k, inF);
-                DoubleVector r = b.oldLogp == null ? x.sub(x).lanewise(VectorOperators.EXP)
-                        : x.sub(load(b.oldLogp, k, inF)).lanewise(VectorOperators.EXP);
+                DoubleVector r = exp(b.oldLogp == null ? x.sub(x) : x.sub(load(b.oldLogp, k, inF)));
                 DoubleVector c2 = r.max(lo).min(hi);
                 DoubleVector ua = r.mul(a);
                 DoubleVector ub = c2.mul(a);
@@ -97,20 +101,20 @@ final class VectorTrlLoss {
                 // lets C2 keep them in registers.
                 if (klOn) {
                     DoubleVector dref = load(b.refLogp, k, inF).sub(x);
-                    DoubleVector e = dref.lanewise(VectorOperators.EXP);
+                    DoubleVector e = exp(dref);
                     DoubleVector kl = e.sub(dref).sub(1.0);
                     DoubleVector ptl = p.add(kl.mul(beta));
                     DoubleVector contrib = ptl.mul(w);
-                    loss += contrib.reduceLanes(VectorOperators.ADD, active);
-                    lossAbs += contrib.abs().reduceLanes(VectorOperators.ADD, active);
-                    klSum += kl.reduceLanes(VectorOperators.ADD, active);
+                    accLoss = accLoss.add(contrib, active);
+                    accAbs = accAbs.add(contrib.abs(), active);
+                    accKl = accKl.add(kl, active);
                     store(zero.blend(kl, active), perKl, k, inF);
                     store(zero.blend(ptl, active), perToken, k, inF);
                     store(zero.blend(gp.add(one.sub(e).mul(bw)), active), grad, k, inF);
                 } else {
                     DoubleVector contrib = p.mul(w);
-                    loss += contrib.reduceLanes(VectorOperators.ADD, active);
-                    lossAbs += contrib.abs().reduceLanes(VectorOperators.ADD, active);
+                    accLoss = accLoss.add(contrib, active);
+                    accAbs = accAbs.add(contrib.abs(), active);
                     store(zero.blend(p, active), perToken, k, inF);
                     store(zero.blend(gp, active), grad, k, inF);
                 }
@@ -128,14 +132,64 @@ final class VectorTrlLoss {
                 highMax = Double.isNaN(highMax) ? (double) rowHigh / len[i] : Math.max(highMax, (double) rowHigh / len[i]);
             }
         }
-        part.loss += loss;
-        part.lossAbs += lossAbs;
-        part.klSum += klSum;
+        part.loss += sumLanes(accLoss);
+        part.lossAbs += sumLanes(accAbs);
+        part.klSum += sumLanes(accKl);
         part.lowSum += lowSum;
         part.highSum += highSum;
         part.regionSum += regionSum;
         part.lowMin = lowMin;
         part.highMax = highMax;
+    }
+
+    /** The lanes of {@code v} summed left to right: a fixed order, unlike {@code reduceLanes}. */
+    private static double sumLanes(DoubleVector v) {
+        double s = 0;
+        for (double d : v.toArray()) {
+            s += d;
+        }
+        return s;
+    }
+
+    private static final double LOG2E = 1.4426950408889634;
+    private static final double ROUND = 6755399441055744.0; // 1.5·2^52: adding and subtracting rounds to an integer
+    private static final long ROUND_BITS = Double.doubleToRawLongBits(ROUND);
+    /** 1/n!, the Taylor coefficients of e^r; degree 12 reaches about 1e-17 for |r| <= ln2/2. */
+    private static final DoubleVector C12 = DoubleVector.broadcast(SD, 2.08767569878680989792e-09);
+    private static final DoubleVector C11 = DoubleVector.broadcast(SD, 2.50521083854417187751e-08);
+    private static final DoubleVector C10 = DoubleVector.broadcast(SD, 2.75573192239858906526e-07);
+    private static final DoubleVector C9 = DoubleVector.broadcast(SD, 2.75573192239858906526e-06);
+    private static final DoubleVector C8 = DoubleVector.broadcast(SD, 2.48015873015873015873e-05);
+    private static final DoubleVector C7 = DoubleVector.broadcast(SD, 1.98412698412698412698e-04);
+    private static final DoubleVector C6 = DoubleVector.broadcast(SD, 1.38888888888888888889e-03);
+    private static final DoubleVector C5 = DoubleVector.broadcast(SD, 8.33333333333333333333e-03);
+    private static final DoubleVector C4 = DoubleVector.broadcast(SD, 4.16666666666666666667e-02);
+    private static final DoubleVector C3 = DoubleVector.broadcast(SD, 1.66666666666666666667e-01);
+    private static final DoubleVector C2 = DoubleVector.broadcast(SD, 0.5);
+    private static final DoubleVector C1 = DoubleVector.broadcast(SD, 1.0);
+    private static final DoubleVector C0 = DoubleVector.broadcast(SD, 1.0);
+    private static final DoubleVector NEG_LN2_HI = DoubleVector.broadcast(SD, -6.93147180369123816490e-01);
+    private static final DoubleVector NEG_LN2_LO = DoubleVector.broadcast(SD, -1.90821492927058770002e-10);
+
+    /**
+     * e^x per lane from IEEE-exact operations only: x = k·ln2 + r (Cody-Waite, |r| <= ln2/2), e^r by Horner
+     * with fma, 2^k from exponent bits in two halves (so subnormal results and overflow to +inf come out
+     * right). NaN stays NaN, +inf gives +inf, -inf gives 0.
+     */
+    static DoubleVector exp(DoubleVector x) {
+        DoubleVector xc = x.max(-746.0).min(710.0); // NaN propagates through max/min
+        DoubleVector shifted = xc.mul(LOG2E).add(ROUND); // k sits in the low mantissa bits
+        DoubleVector kf = shifted.sub(ROUND);
+        DoubleVector r = kf.fma(NEG_LN2_HI, xc).add(kf.mul(NEG_LN2_LO));
+        // Horner, unrolled so the method stays small enough for C2 to inline (vectors then stay in registers)
+        DoubleVector p = C12.fma(r, C11).fma(r, C10).fma(r, C9).fma(r, C8).fma(r, C7).fma(r, C6).fma(r, C5)
+                .fma(r, C4).fma(r, C3).fma(r, C2).fma(r, C1).fma(r, C0);
+        LongVector k = shifted.reinterpretAsLongs().sub(ROUND_BITS); // k without a float-to-int conversion
+        LongVector k1 = k.lanewise(VectorOperators.ASHR, 1);
+        LongVector k2 = k.sub(k1);
+        DoubleVector s1 = k1.add(1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
+        DoubleVector s2 = k2.add(1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
+        return p.mul(s1).mul(s2);
     }
 
     private static DoubleVector load(float[] a, int k, VectorMask<Float> in) {
