@@ -7,7 +7,7 @@
 #include "include/vrft_math.h"
 
 #define VRFT_ROW_THREADS 256
-#define VRFT_PARTIALS 8 // loss, |loss| terms, kl, low, high, clipfrac, ppo_kl, lower
+#define VRFT_PARTIALS 9 // loss, |loss| terms, kl, low, high, clipfrac, ppo_kl, lower, W·kl
 
 __device__ __forceinline__ double vrft_block_sum(double v, double* smem) {
     for (int o = 16; o > 0; o >>= 1) v += __shfl_down_sync(0xffffffffu, v, o);
@@ -75,11 +75,11 @@ extern "C" __global__ void vrft_loss_tokens(vrft_loss_cfg c, const float* __rest
                                             const int* __restrict__ row_len, const double* __restrict__ row_sums,
                                             const double* __restrict__ counts, float* __restrict__ grad,
                                             float* __restrict__ per_token, float* __restrict__ per_kl,
-                                            double* __restrict__ partials) {
+                                            double* __restrict__ partials, int* __restrict__ row_low_high) {
     __shared__ double smem[32];
     const long long n = (long long)c.rows * c.cols;
     const long long k = blockIdx.x * (long long)blockDim.x + threadIdx.x;
-    double acc[VRFT_PARTIALS] = {0, 0, 0, 0, 0, 0, 0, 0};
+    double acc[VRFT_PARTIALS] = {0, 0, 0, 0, 0, 0, 0, 0, 0};
     if (k < n) {
         if (mask[k]) {
             const int i = (int)(k / c.cols);
@@ -98,6 +98,10 @@ extern "C" __global__ void vrft_loss_tokens(vrft_loss_cfg c, const float* __rest
             acc[5] = o.clipfrac;
             acc[6] = o.ppo_kl;
             acc[7] = o.lower;
+            acc[8] = o.wkl;
+            // per-row clip counts for TRL's low_min / high_max: integer adds, so the order does not matter
+            if (o.low != 0.0) atomicAdd(row_low_high + 2 * i, 1);
+            if (o.high != 0.0) atomicAdd(row_low_high + 2 * i + 1, 1);
         } else {
             grad[k] = 0.0f; // select: masked positions are exactly 0 whatever their inputs
             per_token[k] = 0.0f;

@@ -24,11 +24,12 @@ void vrft_host_group(int flavor, int n, const int* idx, const float* r, float* a
     vrft_group_one(flavor, n, idx, r, adv);
 }
 
-/* The three loss launches in order: rows, counts, tokens. sums[8] as the kernel's partials summed:
- * loss, Σ|W·ℓ|, Σ kl, low, high, clipfrac, ppo_kl, lower. Returns 0, or -1 when scratch cannot be allocated. */
+/* The three loss launches in order: rows, counts, tokens. sums[9] as the kernel's partials summed:
+ * loss, Σ|W·ℓ|, Σ kl, low, high, clipfrac, ppo_kl, lower, Σ W·kl; row_low_high[2*rows] the per-row clip
+ * counts. Returns 0, or -1 when scratch cannot be allocated. */
 int vrft_host_loss(const vrft_loss_cfg* c, const float* logp, const float* old, const float* ref, const float* is_w,
                    const unsigned char* mask, const float* adv, float* grad, float* per_token, float* per_kl,
-                   double* sums) {
+                   double* sums, int* row_low_high) {
     int* len = (int*)calloc(c->rows > 0 ? (size_t)c->rows : 1, sizeof(int));
     double* rs = (double*)calloc(c->rows > 0 ? 3 * (size_t)c->rows : 1, sizeof(double));
     if (!len || !rs) {
@@ -53,7 +54,8 @@ int vrft_host_loss(const vrft_loss_cfg* c, const float* logp, const float* old, 
         tokens += len[i];
         non_empty += len[i] > 0;
     }
-    for (int j = 0; j < 8; j++) sums[j] = 0;
+    for (int j = 0; j < 9; j++) sums[j] = 0;
+    for (int j = 0; j < 2 * c->rows; j++) row_low_high[j] = 0;
     for (int i = 0; i < c->rows; i++) {
         for (int t = 0; t < c->cols; t++) {
             long long k = (long long)i * c->cols + t;
@@ -78,6 +80,9 @@ int vrft_host_loss(const vrft_loss_cfg* c, const float* logp, const float* old, 
             sums[5] += o.clipfrac;
             sums[6] += o.ppo_kl;
             sums[7] += o.lower;
+            sums[8] += o.wkl;
+            row_low_high[2 * i] += o.low != 0.0;
+            row_low_high[2 * i + 1] += o.high != 0.0;
         }
     }
     free(len);

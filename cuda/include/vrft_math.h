@@ -300,7 +300,7 @@ VRFT_HD double vrft_loss_weight(const vrft_loss_cfg* c, int len, double tokens, 
 
 /* Per-token results (what the token kernel writes or adds to its block's partial sums). */
 typedef struct {
-    double ptl, grad, kl, contrib, low, high, clipfrac, ppo_kl, lower;
+    double ptl, grad, kl, contrib, low, high, clipfrac, ppo_kl, lower, wkl;
 } vrft_token_out;
 
 /* One masked-in token. row_sum_delta = Σ m·(x − old) of the row (sequence level), row_sum_w_is = Σ m·w_IS,
@@ -308,7 +308,7 @@ typedef struct {
 VRFT_HD vrft_token_out vrft_loss_token(const vrft_loss_cfg* c, double x, double old, double ref, double wis, double a,
                                        int len, double tokens, double non_empty,
                                        double row_sum_delta, double row_sum_w_is, double row_sum_kl) {
-    vrft_token_out o = {0, 0, 0, 0, 0, 0, 0, 0, 0};
+    vrft_token_out o = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
     double w = vrft_loss_weight(c, len, tokens, non_empty);
     if (c->impl == 1) {
         double dell;
@@ -324,6 +324,7 @@ VRFT_HD vrft_token_out vrft_loss_token(const vrft_loss_cfg* c, double x, double 
             double dv;
             double kv = vrft_kl(c->kl_type, x, ref, &dv);
             o.kl = kv;
+            o.wkl = w * kv;
             o.contrib += c->beta * (w * kv); /* verl: KL aggregated with the same token weight */
             o.grad += c->beta * w * dv;
         }

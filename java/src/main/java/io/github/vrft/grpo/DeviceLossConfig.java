@@ -93,6 +93,73 @@ public final class DeviceLossConfig {
         }
     }
 
+    /** Number of partial sums the token kernel writes per block (see cuda/policy_loss.cu). */
+    public static final int PARTIALS = 9;
+
+    /**
+     * The loss and the trainer's metrics from the kernel's summed partials and per-row clip counts, with the
+     * same names and normalisations as the CPU path ({@link TrlPolicyLoss}, {@link VerlFamilyLoss}).
+     *
+     * @param sums        the {@value #PARTIALS} partials summed over blocks in block order: loss, Σ|W·ℓ|, Σ kl,
+     *                    low, high, clipfrac, ppo_kl, lower, Σ W·kl
+     * @param rowLowHigh  per row: tokens counted low, tokens counted high (2 ints per row)
+     */
+    public LossResult result(TokenBatch b, double[] sums, int[] rowLowHigh, float[] grad, float[] perToken,
+                             float[] perKl) {
+        int[] len = b.rowLengths();
+        double tokens = TokenBatch.sum(len);
+        java.util.Map<String, Double> m = new java.util.LinkedHashMap<>();
+        if (ints[0] == 0) {
+            double beta = doubles[3];
+            if (beta != 0.0) {
+                m.put("kl", sums[2] / Math.max(tokens, 1.0));
+            }
+            boolean seq = ints[2] == 1;
+            double low = 0;
+            double high = 0;
+            double lowMin = Double.NaN;
+            double highMax = Double.NaN;
+            for (int i = 0; i < b.rows; i++) {
+                int l = rowLowHigh[2 * i];
+                int h = rowLowHigh[2 * i + 1];
+                if (seq) { // one c1 per row: a row is low or high as a whole; empty rows count, as in TRL
+                    double lo = l > 0 ? 1 : 0;
+                    double hi = h > 0 ? 1 : 0;
+                    low += lo;
+                    high += hi;
+                    lowMin = Double.isNaN(lowMin) ? lo : Math.min(lowMin, lo);
+                    highMax = Double.isNaN(highMax) ? hi : Math.max(highMax, hi);
+                } else if (len[i] > 0) {
+                    lowMin = Double.isNaN(lowMin) ? (double) l / len[i] : Math.min(lowMin, (double) l / len[i]);
+                    highMax = Double.isNaN(highMax) ? (double) h / len[i] : Math.max(highMax, (double) h / len[i]);
+                }
+            }
+            if (!seq) {
+                low = sums[3];
+                high = sums[4];
+            }
+            double den = seq ? b.rows : Math.max(tokens, 1.0);
+            m.put("clip_ratio/low_mean", low / den);
+            m.put("clip_ratio/high_mean", high / den);
+            m.put("clip_ratio/region_mean", (low + high) / den);
+            m.put("clip_ratio/low_min", lowMin);
+            m.put("clip_ratio/high_max", highMax);
+            return new LossResult(sums[0], sums[1], grad, perToken, perKl, m);
+        }
+        double mm = tokens + 1e-8;
+        double coef = doubles[3];
+        m.put("actor/pg_clipfrac", sums[5] / mm);
+        m.put("actor/ppo_kl", sums[6] / mm);
+        m.put("actor/pg_clipfrac_lower", sums[7] / mm);
+        double pg = sums[0];
+        if (ints[4] >= 0) {
+            m.put("actor/kl_loss", sums[8]);
+            pg = sums[0] - coef * sums[8];
+        }
+        m.put("actor/pg_loss", pg);
+        return new LossResult(sums[0], sums[1], grad, perToken, perKl, m);
+    }
+
     /** Whether the KL output is produced (TRL beta != 0, verl use_kl_loss). */
     public boolean hasKl() {
         return ints[0] == 0 ? doubles[3] != 0.0 : ints[4] >= 0;

@@ -97,6 +97,16 @@ public final class Groups {
         return index[start[g] + k];
     }
 
+    /** CSR offsets: group g's members are {@code members()[offsets()[g] .. offsets()[g+1])}. A copy. */
+    public int[] offsets() {
+        return start.clone();
+    }
+
+    /** Item indices grouped by group, in item order within a group. A copy. */
+    public int[] members() {
+        return index.clone();
+    }
+
     void requireSize(int n, String what) {
         if (n != size) {
             throw new IllegalArgumentException(what + " has length " + n + " but the groups cover " + size + " items");

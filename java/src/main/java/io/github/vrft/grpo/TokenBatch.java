@@ -52,6 +52,41 @@ public final class TokenBatch {
         return cols;
     }
 
+    /** The inputs as given (not copied; do not change them): for backends that stage them to a device. */
+    public float[] logp() {
+        return logp;
+    }
+
+    /** null when on-policy. */
+    public float[] oldLogp() {
+        return oldLogp;
+    }
+
+    /** null when no KL term needs it. */
+    public float[] refLogp() {
+        return refLogp;
+    }
+
+    public boolean[] mask() {
+        return mask;
+    }
+
+    public float[] advantages() {
+        return advantages;
+    }
+
+    /** The IS weights per token (a per-sequence array expanded to B×T), or null when none. */
+    public float[] isWeightsPerToken() {
+        if (isWeights == null || !isWeightsPerSequence) {
+            return isWeights;
+        }
+        float[] w = new float[rows * cols];
+        for (int i = 0; i < rows; i++) {
+            java.util.Arrays.fill(w, i * cols, (i + 1) * cols, isWeights[i]);
+        }
+        return w;
+    }
+
     /** Number of positions, rows × cols. */
     public long size() {
         return (long) rows * cols;

@@ -49,10 +49,11 @@ class HostDeviceMathTest {
                     MemorySegment grad = arena.allocate(ValueLayout.JAVA_FLOAT, Math.max(n, 1));
                     MemorySegment ptl = arena.allocate(ValueLayout.JAVA_FLOAT, Math.max(n, 1));
                     MemorySegment kl = arena.allocate(ValueLayout.JAVA_FLOAT, Math.max(n, 1));
-                    MemorySegment sums = arena.allocate(ValueLayout.JAVA_DOUBLE, 8);
+                    MemorySegment sums = arena.allocate(ValueLayout.JAVA_DOUBLE, DeviceLossConfig.PARTIALS);
+                    MemorySegment rowCounts = arena.allocate(ValueLayout.JAVA_INT, 2L * Math.max(b.rows, 1));
                     int rc = (int) HostLib.LOSS.invokeExact(cs, floats(arena, b.logp), floats(arena, b.oldLogp),
                             floats(arena, b.refLogp), floats(arena, b.isWeights), mask, floats(arena, b.advantages),
-                            grad, ptl, kl, sums);
+                            grad, ptl, kl, sums, rowCounts);
                     assertEquals(0, rc);
                     JsonNode out = c.get("outputs");
                     String name = c.get("name").asText();
@@ -61,9 +62,20 @@ class HostDeviceMathTest {
                     if (out.has("per_token_kl")) {
                         GrpoGoldenTest.assertArray(out.get("per_token_kl"), kl.toArray(ValueLayout.JAVA_FLOAT), name + " per_token_kl");
                     }
+                    LossResult r = cfg.get().result(b, sums.toArray(ValueLayout.JAVA_DOUBLE),
+                            rowCounts.toArray(ValueLayout.JAVA_INT), grad.toArray(ValueLayout.JAVA_FLOAT),
+                            ptl.toArray(ValueLayout.JAVA_FLOAT), kl.toArray(ValueLayout.JAVA_FLOAT));
                     double loss = GrpoDocument.number(out.get("loss"), "loss");
-                    double abs = sums.getAtIndex(ValueLayout.JAVA_DOUBLE, 1);
-                    assertEquals(loss, sums.getAtIndex(ValueLayout.JAVA_DOUBLE, 0), 1e-5 * abs + 1e-7, name + " loss");
+                    assertEquals(loss, r.loss(), 1e-5 * r.lossAbsSum() + 1e-7, name + " loss");
+                    JsonNode metrics = out.get("metrics");
+                    assertEquals(metrics.size(), r.metrics().size(), name + " metric names " + r.metrics().keySet());
+                    metrics.fields().forEachRemaining(e -> {
+                        double want = GrpoDocument.number(e.getValue(), e.getKey());
+                        Double got = r.metrics().get(e.getKey());
+                        assertTrue(got != null, name + ": missing metric " + e.getKey());
+                        assertTrue(Double.isNaN(want) ? Double.isNaN(got) : Math.abs(got - want) <= 1e-5 * Math.max(1, Math.abs(want)),
+                                name + " metric " + e.getKey() + ": " + got + " vs " + want);
+                    });
                 }
             }));
         }

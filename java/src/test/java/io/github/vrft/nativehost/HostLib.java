@@ -43,7 +43,7 @@ public final class HostLib {
             group = l.downcallHandle(lib.find("vrft_host_group").orElseThrow(),
                     FunctionDescriptor.ofVoid(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
             loss = l.downcallHandle(lib.find("vrft_host_loss").orElseThrow(), FunctionDescriptor.of(JAVA_INT,
-                    ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
+                    ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
         }
         IOU = iou;
         DETECTION = det;

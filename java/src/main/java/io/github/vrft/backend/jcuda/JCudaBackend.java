@@ -1,0 +1,330 @@
+package io.github.vrft.backend.jcuda;
+
+import io.github.vrft.grpo.AdvantageFlavor;
+import io.github.vrft.grpo.DeviceLossConfig;
+import io.github.vrft.grpo.GroupAdvantages;
+import io.github.vrft.grpo.Groups;
+import io.github.vrft.grpo.LossOptions;
+import io.github.vrft.grpo.LossResult;
+import io.github.vrft.grpo.PolicyLoss;
+import io.github.vrft.grpo.TokenBatch;
+import jcuda.Pointer;
+import jcuda.driver.CUcontext;
+import jcuda.driver.CUdevice;
+import jcuda.driver.CUdeviceptr;
+import jcuda.driver.CUfunction;
+import jcuda.driver.CUmodule;
+import jcuda.driver.CUstream;
+import jcuda.driver.JCudaDriver;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The jcuda backend: the kernels of {@code cuda/}, loaded from the jar's fatbin and launched through JCuda's
+ * driver API on one context and one stream per instance. Inputs are staged off-heap and copied
+ * asynchronously on the stream; every device buffer is closed before a call returns. CUDA errors become
+ * {@code jcuda.CudaException}s naming the CUDA error. One instance is not for concurrent use: give each
+ * thread its own.
+ *
+ * <p>Modes the kernels do not cover (see {@link DeviceLossConfig}) run on the CPU backend, and the choice is
+ * logged on the {@code io.github.vrft} logger.
+ */
+public final class JCudaBackend implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger("io.github.vrft");
+    private static final int BLOCK = 256;
+
+    private final CUcontext context = new CUcontext();
+    private final CUstream stream = new CUstream();
+    private final CUmodule module = new CUmodule();
+    private final CUfunction iou = new CUfunction();
+    private final CUfunction detection = new CUfunction();
+    private final CUfunction advantages = new CUfunction();
+    private final CUfunction lossRows = new CUfunction();
+    private final CUfunction lossCounts = new CUfunction();
+    private final CUfunction lossTokens = new CUfunction();
+    private boolean closed;
+
+    private JCudaBackend() {
+        CUdevice dev = new CUdevice();
+        JCudaDriver.cuDeviceGet(dev, 0);
+        JCudaDriver.cuCtxCreate(context, 0, dev);
+        JCudaDriver.cuStreamCreate(stream, 0);
+        JCudaDriver.cuModuleLoadData(module, JCudaProbe.fatbin());
+        JCudaDriver.cuModuleGetFunction(iou, module, "vrft_pairwise_iou");
+        JCudaDriver.cuModuleGetFunction(detection, module, "vrft_detection_rewards");
+        JCudaDriver.cuModuleGetFunction(advantages, module, "vrft_group_advantages");
+        JCudaDriver.cuModuleGetFunction(lossRows, module, "vrft_loss_rows");
+        JCudaDriver.cuModuleGetFunction(lossCounts, module, "vrft_loss_counts");
+        JCudaDriver.cuModuleGetFunction(lossTokens, module, "vrft_loss_tokens");
+    }
+
+    /**
+     * Opens the backend on device 0.
+     *
+     * @throws IllegalStateException with the probe's reason when the backend is unavailable
+     */
+    public static JCudaBackend open() {
+        JCudaProbe.Status s = JCudaProbe.status();
+        if (!s.available()) {
+            throw new IllegalStateException("jcuda backend " + s);
+        }
+        return new JCudaBackend();
+    }
+
+    private void current() {
+        if (closed) {
+            throw new IllegalStateException("this JCudaBackend is closed");
+        }
+        JCudaDriver.cuCtxSetCurrent(context);
+    }
+
+    /** Device buffers of one call, all closed at its end. */
+    private static final class Buffers implements AutoCloseable {
+        final List<DeviceBuffer> all = new ArrayList<>();
+
+        DeviceBuffer alloc(long bytes) {
+            DeviceBuffer b = DeviceBuffer.allocate(bytes);
+            all.add(b);
+            return b;
+        }
+
+        @Override
+        public void close() {
+            for (DeviceBuffer b : all) {
+                b.close();
+            }
+        }
+    }
+
+    private DeviceBuffer upload(Buffers bufs, Arena arena, MemorySegment host) {
+        DeviceBuffer d = bufs.alloc(host.byteSize());
+        if (host.byteSize() > 0) {
+            JCudaDriver.cuMemcpyHtoDAsync(d.ptr, Pointer.to(host.asByteBuffer()), host.byteSize(), stream);
+        }
+        return d;
+    }
+
+    private DeviceBuffer upload(Buffers bufs, Arena arena, float[] v) {
+        return v == null ? null : upload(bufs, arena, arena.allocateFrom(ValueLayout.JAVA_FLOAT, v));
+    }
+
+    private void download(DeviceBuffer d, MemorySegment host) {
+        if (host.byteSize() > 0) {
+            JCudaDriver.cuMemcpyDtoHAsync(Pointer.to(host.asByteBuffer()), d.ptr, host.byteSize(), stream);
+        }
+    }
+
+    private static Pointer arg(Object a) {
+        if (a == null) {
+            return Pointer.to(new CUdeviceptr()); // a null device pointer
+        }
+        if (a instanceof DeviceBuffer b) {
+            return Pointer.to(b.ptr);
+        }
+        if (a instanceof Integer i) {
+            return Pointer.to(new int[] {i});
+        }
+        if (a instanceof ByteBuffer bb) {
+            return Pointer.to(bb);
+        }
+        throw new IllegalArgumentException("unsupported kernel argument " + a.getClass());
+    }
+
+    private void launch(CUfunction f, long grid, Object... args) {
+        if (grid <= 0) {
+            return;
+        }
+        if (grid > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("grid of " + grid + " blocks is too large for one launch");
+        }
+        Pointer[] ps = new Pointer[args.length];
+        for (int i = 0; i < args.length; i++) {
+            ps[i] = arg(args[i]);
+        }
+        JCudaDriver.cuLaunchKernel(f, (int) grid, 1, 1, BLOCK, 1, 1, 0, stream, Pointer.to(ps), null);
+    }
+
+    /** The policy loss on the device when the kernels cover the mode, else on the CPU (logged). */
+    public LossResult policyLoss(TokenBatch b, LossOptions options) {
+        if (b == null || options == null) {
+            throw new IllegalArgumentException((b == null ? "batch" : "options") + " must not be null");
+        }
+        Optional<DeviceLossConfig> cfg = DeviceLossConfig.of(options, b.rows(), b.cols());
+        if (cfg.isEmpty() || b.size() == 0) {
+            LOG.log(System.Logger.Level.INFO, "jcuda: " + options.impl() + " mode not on the device; computed on the CPU");
+            return PolicyLoss.compute(b, options);
+        }
+        current();
+        int rows = b.rows();
+        int n = (int) b.size();
+        long tokenBlocks = (n + BLOCK - 1) / BLOCK;
+        try (Arena arena = Arena.ofConfined(); Buffers bufs = new Buffers()) {
+            MemorySegment cs = arena.allocate(DeviceLossConfig.LAYOUT);
+            cfg.get().writeTo(cs);
+            MemorySegment mask = arena.allocate(n);
+            boolean[] m = b.mask();
+            for (int k = 0; k < n; k++) {
+                mask.set(ValueLayout.JAVA_BYTE, k, (byte) (m[k] ? 1 : 0));
+            }
+            DeviceBuffer dLogp = upload(bufs, arena, b.logp());
+            DeviceBuffer dOld = upload(bufs, arena, b.oldLogp());
+            DeviceBuffer dRef = upload(bufs, arena, b.refLogp());
+            DeviceBuffer dIsw = upload(bufs, arena, b.isWeightsPerToken());
+            DeviceBuffer dMask = upload(bufs, arena, mask);
+            DeviceBuffer dAdv = upload(bufs, arena, b.advantages());
+            DeviceBuffer dRowLen = bufs.alloc(4L * rows);
+            DeviceBuffer dRowSums = bufs.alloc(24L * rows);
+            DeviceBuffer dCounts = bufs.alloc(16);
+            DeviceBuffer dGrad = bufs.alloc(4L * n);
+            DeviceBuffer dPtl = bufs.alloc(4L * n);
+            DeviceBuffer dKl = cfg.get().hasKl() ? bufs.alloc(4L * n) : null;
+            DeviceBuffer dPartials = bufs.alloc(8L * DeviceLossConfig.PARTIALS * tokenBlocks);
+            DeviceBuffer dRowLowHigh = bufs.alloc(8L * rows);
+            JCudaDriver.cuMemsetD8Async(dRowLowHigh.ptr, (byte) 0, 8L * rows, stream);
+            ByteBuffer cfgArg = cs.asByteBuffer();
+            launch(lossRows, rows, cfgArg, dLogp, dOld, dRef, dIsw, dMask, dRowLen, dRowSums);
+            JCudaDriver.cuLaunchKernel(lossCounts, 1, 1, 1, BLOCK, 1, 1, 0, stream,
+                    Pointer.to(arg(dRowLen), arg(rows), arg(dCounts)), null);
+            launch(lossTokens, tokenBlocks, cfgArg, dLogp, dOld, dRef, dIsw, dMask, dAdv, dRowLen, dRowSums, dCounts,
+                    dGrad, dPtl, dKl, dPartials, dRowLowHigh);
+            MemorySegment grad = arena.allocate(ValueLayout.JAVA_FLOAT, n);
+            MemorySegment ptl = arena.allocate(ValueLayout.JAVA_FLOAT, n);
+            MemorySegment kl = dKl == null ? null : arena.allocate(ValueLayout.JAVA_FLOAT, n);
+            MemorySegment partials = arena.allocate(ValueLayout.JAVA_DOUBLE, DeviceLossConfig.PARTIALS * tokenBlocks);
+            MemorySegment rowLowHigh = arena.allocate(ValueLayout.JAVA_INT, 2L * rows);
+            download(dGrad, grad);
+            download(dPtl, ptl);
+            if (kl != null) {
+                download(dKl, kl);
+            }
+            download(dPartials, partials);
+            download(dRowLowHigh, rowLowHigh);
+            JCudaDriver.cuStreamSynchronize(stream);
+            double[] sums = new double[DeviceLossConfig.PARTIALS];
+            for (long blk = 0; blk < tokenBlocks; blk++) { // block order: deterministic
+                for (int j = 0; j < sums.length; j++) {
+                    sums[j] += partials.getAtIndex(ValueLayout.JAVA_DOUBLE, blk * sums.length + j);
+                }
+            }
+            return cfg.get().result(b, sums, rowLowHigh.toArray(ValueLayout.JAVA_INT), grad.toArray(ValueLayout.JAVA_FLOAT),
+                    ptl.toArray(ValueLayout.JAVA_FLOAT), kl == null ? null : kl.toArray(ValueLayout.JAVA_FLOAT));
+        }
+    }
+
+    /**
+     * All-pairs IoU of a ragged batch: sample i's boxes {@code a[aOff[i]..aOff[i+1])} against
+     * {@code b[bOff[i]..bOff[i+1])} (xyxy, 4 floats a box), packed row-major per sample.
+     *
+     * @throws IllegalArgumentException naming the argument whose offsets or lengths do not fit
+     */
+    public float[] pairwiseIou(float[] a, long[] aOff, float[] b, long[] bOff) {
+        int batch = checkOffsets(a, aOff, "a", "aOff");
+        if (checkOffsets(b, bOff, "b", "bOff") != batch) {
+            throw new IllegalArgumentException("bOff has " + bOff.length + " entries, expected aOff's " + aOff.length);
+        }
+        long[] outOff = new long[batch + 1];
+        for (int i = 0; i < batch; i++) {
+            outOff[i + 1] = outOff[i] + (aOff[i + 1] - aOff[i]) * (bOff[i + 1] - bOff[i]);
+        }
+        if (outOff[batch] > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("a and b: " + outOff[batch] + " pairs do not fit in one Java array");
+        }
+        current();
+        try (Arena arena = Arena.ofConfined(); Buffers bufs = new Buffers()) {
+            DeviceBuffer dA = upload(bufs, arena, a);
+            DeviceBuffer dAOff = upload(bufs, arena, arena.allocateFrom(ValueLayout.JAVA_LONG, aOff));
+            DeviceBuffer dB = upload(bufs, arena, b);
+            DeviceBuffer dBOff = upload(bufs, arena, arena.allocateFrom(ValueLayout.JAVA_LONG, bOff));
+            DeviceBuffer dOutOff = upload(bufs, arena, arena.allocateFrom(ValueLayout.JAVA_LONG, outOff));
+            DeviceBuffer dOut = bufs.alloc(4L * outOff[batch]);
+            long blocks = Math.min((outOff[batch] + BLOCK - 1) / BLOCK, 65535L * 16);
+            launch(iou, blocks, dA, dAOff, dB, dBOff, dOutOff, batch, dOut);
+            MemorySegment out = arena.allocate(ValueLayout.JAVA_FLOAT, Math.max(outOff[batch], 0));
+            download(dOut, out);
+            JCudaDriver.cuStreamSynchronize(stream);
+            return out.toArray(ValueLayout.JAVA_FLOAT);
+        }
+    }
+
+    private static int checkOffsets(float[] boxes, long[] off, String name, String offName) {
+        if (boxes == null || off == null) {
+            throw new IllegalArgumentException((boxes == null ? name : offName) + " must not be null");
+        }
+        if (boxes.length % 4 != 0) {
+            throw new IllegalArgumentException(name + " has length " + boxes.length + ", not a multiple of 4 (xyxy boxes)");
+        }
+        if (off.length < 1 || off[0] != 0 || off[off.length - 1] != boxes.length / 4) {
+            throw new IllegalArgumentException(offName + " must start at 0 and end at the box count " + boxes.length / 4);
+        }
+        for (int i = 1; i < off.length; i++) {
+            if (off[i] < off[i - 1]) {
+                throw new IllegalArgumentException(offName + " must not decrease (at " + i + ")");
+            }
+        }
+        return off.length - 1;
+    }
+
+    /** Group advantages on the device for the flavours the kernel has; the others on the CPU (logged). */
+    public float[] groupAdvantages(float[] rewards, Groups groups, AdvantageFlavor flavor) {
+        if (rewards == null || groups == null || flavor == null) {
+            throw new IllegalArgumentException("rewards, groups and flavor must not be null");
+        }
+        if (groups.size() != rewards.length) {
+            throw new IllegalArgumentException("rewards has length " + rewards.length + " but the groups cover " + groups.size());
+        }
+        int code = switch (flavor) {
+            case TRL_GROUP -> 1;
+            case TRL_NONE -> 3;
+            case VERL -> 4;
+            case VERL_NO_STD -> 5;
+            case OPENRLHF -> 7;
+            case OPENRLHF_DR_GRPO -> 8;
+            default -> -1;
+        };
+        if (code < 0 || rewards.length == 0) {
+            LOG.log(System.Logger.Level.INFO, "jcuda: advantage flavour " + flavor.id() + " computed on the CPU");
+            if (flavor == AdvantageFlavor.VISUAL_RFT) {
+                return GroupAdvantages.visualRft(rewards, groups);
+            }
+            double[] r = new double[rewards.length];
+            for (int i = 0; i < r.length; i++) {
+                r[i] = rewards[i];
+            }
+            double[] a = GroupAdvantages.compute(r, groups, flavor);
+            float[] out = new float[a.length];
+            for (int i = 0; i < a.length; i++) {
+                out[i] = (float) a[i];
+            }
+            return out;
+        }
+        current();
+        try (Arena arena = Arena.ofConfined(); Buffers bufs = new Buffers()) {
+            DeviceBuffer dR = upload(bufs, arena, rewards);
+            DeviceBuffer dStart = upload(bufs, arena, arena.allocateFrom(ValueLayout.JAVA_INT, groups.offsets()));
+            DeviceBuffer dMember = upload(bufs, arena, arena.allocateFrom(ValueLayout.JAVA_INT, groups.members()));
+            DeviceBuffer dAdv = bufs.alloc(4L * rewards.length);
+            launch(advantages, (groups.count() + BLOCK - 1) / BLOCK, dR, dStart, dMember, groups.count(), code, dAdv);
+            MemorySegment out = arena.allocate(ValueLayout.JAVA_FLOAT, rewards.length);
+            download(dAdv, out);
+            JCudaDriver.cuStreamSynchronize(stream);
+            return out.toArray(ValueLayout.JAVA_FLOAT);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            JCudaDriver.cuCtxSetCurrent(context);
+            JCudaDriver.cuModuleUnload(module);
+            JCudaDriver.cuStreamDestroy(stream);
+            JCudaDriver.cuCtxDestroy(context);
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package io.github.vrft.backend.jcuda;
+
+import jcuda.driver.CUcontext;
+import jcuda.driver.CUdevice;
+import jcuda.driver.CUfunction;
+import jcuda.driver.CUmodule;
+import jcuda.driver.JCudaDriver;
+
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * Whether the jcuda backend can run here: the fatbin was built into this jar, JCuda's native library loads,
+ * {@code cuInit} succeeds, a device exists, and the module loads with every kernel. Runs once, is cached,
+ * and never throws: a failure becomes {@link Status#reason()}.
+ */
+public final class JCudaProbe {
+    private JCudaProbe() {}
+
+    /** The kernels the backend launches; the probe checks that the module has each. */
+    static final String[] KERNELS = {"vrft_pairwise_iou", "vrft_detection_rewards", "vrft_group_advantages",
+        "vrft_loss_rows", "vrft_loss_counts", "vrft_loss_tokens"};
+    static final String FATBIN = "/native/vrft.fatbin";
+
+    /** The probe's finding. */
+    public record Status(boolean available, String reason, String device, String driver) {
+        @Override
+        public String toString() {
+            return available ? "available: " + device + ", CUDA driver " + driver : "unavailable: " + reason;
+        }
+    }
+
+    private static volatile Status cached;
+
+    /** The cached probe result (the first call runs it). */
+    public static Status status() {
+        Status s = cached;
+        if (s == null) {
+            synchronized (JCudaProbe.class) {
+                if (cached == null) {
+                    cached = probe();
+                }
+                s = cached;
+            }
+        }
+        return s;
+    }
+
+    /** The fatbin in this jar, or null when nvcc was absent at build time. */
+    static byte[] fatbin() {
+        try (InputStream in = JCudaProbe.class.getResourceAsStream(FATBIN)) {
+            return in == null ? null : in.readAllBytes();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static Status probe() {
+        byte[] image = fatbin();
+        if (image == null) {
+            return new Status(false, "not built: this jar has no " + FATBIN + " (nvcc was absent at build time)", null, null);
+        }
+        try {
+            JCudaDriver.setExceptionsEnabled(true);
+        } catch (Throwable t) { // UnsatisfiedLinkError without libcuda.so.1, NoClassDefFoundError without JCuda
+            return new Status(false, "JCuda's native library did not load (" + t.getClass().getSimpleName() + ": "
+                    + t.getMessage() + "); no NVIDIA driver (libcuda.so.1) on this machine?", null, null);
+        }
+        CUcontext ctx = null;
+        try {
+            JCudaDriver.cuInit(0);
+            int[] count = {0};
+            JCudaDriver.cuDeviceGetCount(count);
+            if (count[0] < 1) {
+                return new Status(false, "cuInit succeeded but there is no CUDA device", null, null);
+            }
+            CUdevice dev = new CUdevice();
+            JCudaDriver.cuDeviceGet(dev, 0);
+            byte[] name = new byte[256];
+            JCudaDriver.cuDeviceGetName(name, name.length, dev);
+            int[] drv = {0};
+            JCudaDriver.cuDriverGetVersion(drv);
+            String device = new String(name, java.nio.charset.StandardCharsets.US_ASCII).trim().replace("\0", "");
+            String driver = (drv[0] / 1000) + "." + (drv[0] % 1000) / 10;
+            ctx = new CUcontext();
+            JCudaDriver.cuCtxCreate(ctx, 0, dev);
+            CUmodule module = new CUmodule();
+            JCudaDriver.cuModuleLoadData(module, image);
+            for (String k : KERNELS) {
+                JCudaDriver.cuModuleGetFunction(new CUfunction(), module, k);
+            }
+            JCudaDriver.cuModuleUnload(module);
+            return new Status(true, null, device, driver);
+        } catch (Throwable t) {
+            return new Status(false, "CUDA: " + t.getMessage(), null, null);
+        } finally {
+            if (ctx != null) {
+                try {
+                    JCudaDriver.cuCtxDestroy(ctx);
+                } catch (Throwable ignored) {
+                    // the probe never throws
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,187 @@
+package io.github.vrft.backend.jcuda;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.vrft.box.BoxIou;
+import io.github.vrft.grpo.AdvantageFlavor;
+import io.github.vrft.grpo.GroupAdvantages;
+import io.github.vrft.grpo.Groups;
+import io.github.vrft.grpo.GrpoDocument;
+import io.github.vrft.grpo.LossOptions;
+import io.github.vrft.grpo.LossResult;
+import io.github.vrft.grpo.PolicyLoss;
+import io.github.vrft.grpo.TokenBatch;
+import io.github.vrft.grpo.TrlLossOptions;
+import io.github.vrft.grpo.VerlLossOptions;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIf;
+
+import java.io.InputStream;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The jcuda backend against the CPU backend (the oracle). Runs only where {@link JCudaProbe} finds a usable
+ * GPU; elsewhere JUnit reports every test here as skipped, with the reason in the test output.
+ */
+@EnabledIf("gpu")
+class JCudaBackendGpuTest {
+    static boolean gpu() {
+        JCudaProbe.Status s = JCudaProbe.status();
+        if (!s.available()) {
+            System.out.println("JCudaBackendGpuTest skipped: jcuda backend " + s);
+        }
+        return s.available();
+    }
+
+    private static JCudaBackend backend;
+
+    @BeforeAll
+    static void open() {
+        backend = JCudaBackend.open();
+    }
+
+    @AfterAll
+    static void close() {
+        backend.close();
+    }
+
+    private static void assertClose(float[] cpu, float[] gpu, String what) {
+        assertEquals(cpu.length, gpu.length, what + " length");
+        double max = 0;
+        for (float v : cpu) {
+            max = Math.max(max, Math.abs(v));
+        }
+        for (int k = 0; k < cpu.length; k++) {
+            assertEquals(cpu[k], gpu[k], 1e-4 * Math.abs(cpu[k]) + 1e-5 * max, what + " [" + k + "]");
+        }
+    }
+
+    @Test
+    void goldenLossCasesMatchTheCpu() throws Exception {
+        JsonNode cases;
+        try (InputStream in = getClass().getResourceAsStream("/golden/grpo_cases.json")) {
+            cases = new ObjectMapper().readTree(in).get("cases");
+        }
+        for (JsonNode c : cases) {
+            if (c.get("inputs").has("logits") || c.get("flags").toString().contains("float64_only")) {
+                continue;
+            }
+            GrpoDocument.Parsed p = GrpoDocument.parse(c, null);
+            LossResult cpu = PolicyLoss.compute(p.batch(), p.options());
+            LossResult gpu = backend.policyLoss(p.batch(), p.options());
+            String name = c.get("name").asText();
+            assertEquals(cpu.loss(), gpu.loss(), 1e-5 * cpu.lossAbsSum() + 1e-7, name + " loss");
+            assertClose(cpu.gradLogp(), gpu.gradLogp(), name + " grad");
+            assertClose(cpu.perTokenLoss(), gpu.perTokenLoss(), name + " per-token loss");
+            for (String m : cpu.metrics().keySet()) {
+                double e = cpu.metrics().get(m);
+                double a = gpu.metrics().get(m);
+                assertTrue(Double.isNaN(e) ? Double.isNaN(a) : Math.abs(e - a) <= 1e-5 * Math.max(1, Math.abs(e)),
+                        name + " metric " + m + ": " + a + " vs " + e);
+            }
+        }
+    }
+
+    @Test
+    void randomShapesMatchTheCpu() {
+        SplittableRandom r = new SplittableRandom(4);
+        int[][] shapes = {{1, 1}, {3, 255}, {7, 257}, {64, 1000}, {2, 4096}, {4096, 4096}};
+        LossOptions[] opts = {TrlLossOptions.builder().beta(0.04).build(),
+            TrlLossOptions.builder().importanceSamplingLevel(TrlLossOptions.ImportanceSamplingLevel.SEQUENCE).build(),
+            VerlLossOptions.builder().useKlLoss(true).lossAggMode(VerlLossOptions.LossAggMode.SEQ_MEAN_TOKEN_MEAN).build()};
+        for (int[] s : shapes) {
+            int rows = s[0];
+            int cols = s[1];
+            float[] x = new float[rows * cols];
+            float[] old = new float[rows * cols];
+            float[] ref = new float[rows * cols];
+            boolean[] mask = new boolean[rows * cols];
+            float[] adv = new float[rows];
+            for (int i = 0; i < rows; i++) {
+                adv[i] = (float) r.nextGaussian();
+                int len = r.nextInt(0, cols + 1);
+                for (int t = 0; t < cols; t++) {
+                    int k = i * cols + t;
+                    x[k] = (float) -r.nextDouble(0.01, 3);
+                    old[k] = x[k] + (float) r.nextGaussian() * 0.2f;
+                    ref[k] = x[k] + (float) r.nextGaussian() * 0.2f;
+                    mask[k] = t < len;
+                }
+            }
+            TokenBatch b = TokenBatch.builder(rows, cols).logp(x).oldLogp(old).refLogp(ref).mask(mask).advantages(adv).build();
+            for (LossOptions o : opts) {
+                LossResult cpu = PolicyLoss.compute(b, o);
+                LossResult gpu = backend.policyLoss(b, o);
+                assertEquals(cpu.loss(), gpu.loss(), 1e-5 * cpu.lossAbsSum() + 1e-7, rows + "x" + cols + " loss");
+                assertClose(cpu.gradLogp(), gpu.gradLogp(), rows + "x" + cols + " grad");
+            }
+        }
+    }
+
+    @Test
+    void pairwiseIouAndAdvantagesMatchTheCpu() {
+        SplittableRandom r = new SplittableRandom(5);
+        int[] sizes = {0, 1, 3, 33, 4096};
+        long[] off = new long[sizes.length + 1];
+        for (int i = 0; i < sizes.length; i++) {
+            off[i + 1] = off[i] + sizes[i];
+        }
+        float[] a = new float[(int) (4 * off[sizes.length])];
+        for (int k = 0; k < a.length; k += 4) {
+            a[k] = r.nextInt(0, 900);
+            a[k + 1] = r.nextInt(0, 900);
+            a[k + 2] = a[k] + r.nextInt(-10, 200);
+            a[k + 3] = a[k + 1] + r.nextInt(-10, 200);
+        }
+        float[] out = backend.pairwiseIou(a, off, a, off);
+        int p = 0;
+        for (int i = 0; i < sizes.length; i++) {
+            for (long u = off[i]; u < off[i + 1]; u++) {
+                for (long v = off[i]; v < off[i + 1]; v++) {
+                    int iu = (int) (4 * u);
+                    int iv = (int) (4 * v);
+                    float cpu = (float) BoxIou.visualRft(a[iu], a[iu + 1], a[iu + 2], a[iu + 3], a[iv], a[iv + 1], a[iv + 2], a[iv + 3]);
+                    assertEquals(cpu, out[p++], 0f, "sample " + i);
+                }
+            }
+        }
+        float[] rewards = new float[100_003];
+        int[] ids = new int[rewards.length];
+        for (int i = 0; i < rewards.length; i++) {
+            rewards[i] = r.nextInt(0, 4);
+            ids[i] = i / 8;
+        }
+        Groups g = Groups.ofIds(ids);
+        for (AdvantageFlavor f : new AdvantageFlavor[] {AdvantageFlavor.TRL_GROUP, AdvantageFlavor.VERL, AdvantageFlavor.OPENRLHF}) {
+            double[] rd = new double[rewards.length];
+            for (int i = 0; i < rd.length; i++) {
+                rd[i] = rewards[i];
+            }
+            double[] cpu = GroupAdvantages.compute(rd, g, f);
+            float[] gpu = backend.groupAdvantages(rewards, g, f);
+            for (int i = 0; i < rd.length; i++) {
+                assertEquals((float) cpu[i], gpu[i], 1e-5 + 1e-5 * Math.abs(cpu[i]), f.id() + " [" + i + "]");
+            }
+        }
+    }
+
+    @Test
+    void manyCallsLeaveDeviceMemoryWhereTheyFoundIt() {
+        long before = DeviceBuffer.liveBuffers();
+        TokenBatch b = TokenBatch.builder(4, 33).logp(new float[132]).mask(new boolean[132]).advantages(new float[4]).build();
+        LossOptions o = TrlLossOptions.builder().build();
+        for (int i = 0; i < 100_000; i++) {
+            backend.policyLoss(b, o);
+        }
+        assertEquals(before, DeviceBuffer.liveBuffers());
+        long[] free = {0};
+        long[] total = {0};
+        jcuda.driver.JCudaDriver.cuMemGetInfo(free, total);
+        System.out.println("device memory after 1e5 calls: free " + free[0] + " of " + total[0]);
+    }
+}
