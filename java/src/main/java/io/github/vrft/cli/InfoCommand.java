@@ -14,9 +14,12 @@ final class InfoCommand implements Callable<Integer> {
         System.out.println("cpu cores    " + Runtime.getRuntime().availableProcessors());
         System.out.println("backends");
         System.out.println("  cpu        available (pure Java; the reference every other backend is checked against)");
-        System.out.println("  jcuda      not built (the CUDA kernels and JCuda backend are not part of this build yet)");
-        System.out.println("  panama     not built (the C shim and FFM bindings are not part of this build yet)");
-        System.out.println("chosen       cpu: the only usable backend");
+        io.github.vrft.backend.jcuda.JCudaProbe.Status gpu = io.github.vrft.backend.jcuda.JCudaProbe.status();
+        System.out.println("  jcuda      " + gpu);
+        System.out.println("  panama     not built (the C shim and FFM bindings are a later issue)");
+        System.out.println("chosen       cpu: " + (gpu.available()
+                ? "the jcuda backend is usable through the API (JCudaBackend); automatic selection is a later issue"
+                : "the only usable backend"));
         System.out.println("policy loss  " + io.github.vrft.grpo.PolicyLoss.implementation());
         return 0;
     }

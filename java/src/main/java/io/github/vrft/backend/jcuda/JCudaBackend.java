@@ -270,6 +270,50 @@ public final class JCudaBackend implements AutoCloseable {
         return off.length - 1;
     }
 
+    /** Rewards of a detection batch: per completion, accuracy_iou and accuracy_confidence, and the matches. */
+    public record DetectionResult(double[] iouReward, double[] confidenceReward, int[] matchedGt) {}
+
+    /**
+     * Fused matching and rewards for a batch of completions, one thread per completion on the device:
+     * completion i's predictions {@code pred[predOff[i]..predOff[i+1])} (xyxy, already de-duplicated and in
+     * upstream's confidence order, as the CPU parse leaves them) with {@code conf}, against its ground truth
+     * {@code gt[gtOff[i]..gtOff[i+1])}.
+     *
+     * @throws IllegalArgumentException naming the argument whose offsets or lengths do not fit
+     */
+    public DetectionResult detectionRewards(float[] pred, float[] conf, long[] predOff, float[] gt, long[] gtOff) {
+        int batch = checkOffsets(pred, predOff, "pred", "predOff");
+        if (checkOffsets(gt, gtOff, "gt", "gtOff") != batch) {
+            throw new IllegalArgumentException("gtOff has " + gtOff.length + " entries, expected predOff's " + predOff.length);
+        }
+        if (conf == null || conf.length != pred.length / 4) {
+            throw new IllegalArgumentException("conf must hold one confidence per predicted box (" + pred.length / 4 + ")");
+        }
+        current();
+        try (Arena arena = Arena.ofConfined(); Buffers bufs = new Buffers()) {
+            DeviceBuffer dPred = upload(bufs, arena, pred);
+            DeviceBuffer dConf = upload(bufs, arena, conf);
+            DeviceBuffer dPredOff = upload(bufs, arena, arena.allocateFrom(ValueLayout.JAVA_LONG, predOff));
+            DeviceBuffer dGt = upload(bufs, arena, gt);
+            DeviceBuffer dGtOff = upload(bufs, arena, arena.allocateFrom(ValueLayout.JAVA_LONG, gtOff));
+            DeviceBuffer dUsed = bufs.alloc(gt.length / 4);
+            DeviceBuffer dMatch = bufs.alloc(4L * (pred.length / 4));
+            DeviceBuffer dIou = bufs.alloc(8L * batch);
+            DeviceBuffer dConfR = bufs.alloc(8L * batch);
+            launch(detection, (batch + BLOCK - 1) / BLOCK, dPred, dConf, dPredOff, dGt, dGtOff, batch, dUsed, dMatch,
+                    dIou, dConfR);
+            MemorySegment match = arena.allocate(ValueLayout.JAVA_INT, pred.length / 4);
+            MemorySegment iouR = arena.allocate(ValueLayout.JAVA_DOUBLE, batch);
+            MemorySegment confR = arena.allocate(ValueLayout.JAVA_DOUBLE, batch);
+            download(dMatch, match);
+            download(dIou, iouR);
+            download(dConfR, confR);
+            JCudaDriver.cuStreamSynchronize(stream);
+            return new DetectionResult(iouR.toArray(ValueLayout.JAVA_DOUBLE), confR.toArray(ValueLayout.JAVA_DOUBLE),
+                    match.toArray(ValueLayout.JAVA_INT));
+        }
+    }
+
     /** Group advantages on the device for the flavours the kernel has; the others on the CPU (logged). */
     public float[] groupAdvantages(float[] rewards, Groups groups, AdvantageFlavor flavor) {
         if (rewards == null || groups == null || flavor == null) {

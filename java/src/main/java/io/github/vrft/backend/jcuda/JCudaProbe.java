@@ -63,8 +63,11 @@ public final class JCudaProbe {
         try {
             JCudaDriver.setExceptionsEnabled(true);
         } catch (Throwable t) { // UnsatisfiedLinkError without libcuda.so.1, NoClassDefFoundError without JCuda
-            return new Status(false, "JCuda's native library did not load (" + t.getClass().getSimpleName() + ": "
-                    + t.getMessage() + "); no NVIDIA driver (libcuda.so.1) on this machine?", null, null);
+            String msg = String.valueOf(t.getMessage());
+            String why = msg.contains("libcuda.so.1")
+                    ? "libcuda.so.1 not found: no NVIDIA driver on this machine"
+                    : t.getClass().getSimpleName() + ": " + msg.lines().findFirst().orElse(msg);
+            return new Status(false, "JCuda's native library did not load (" + why + ")", null, null);
         }
         CUcontext ctx = null;
         try {
@@ -92,7 +95,8 @@ public final class JCudaProbe {
             JCudaDriver.cuModuleUnload(module);
             return new Status(true, null, device, driver);
         } catch (Throwable t) {
-            return new Status(false, "CUDA: " + t.getMessage(), null, null);
+            String msg = String.valueOf(t.getMessage());
+            return new Status(false, "CUDA: " + msg.lines().findFirst().orElse(msg), null, null);
         } finally {
             if (ctx != null) {
                 try {

@@ -171,6 +171,76 @@ class JCudaBackendGpuTest {
     }
 
     @Test
+    void detectionRewardsMatchTheHostMathOnIntegerBoxes() {
+        // The device runs vrft_detection_one; HostDetectionMathTest proves the same function equal to the CPU
+        // matcher on integer boxes, so here the device must agree with that CPU computation too.
+        SplittableRandom r = new SplittableRandom(6);
+        int batch = 3000;
+        long[] pOff = new long[batch + 1];
+        long[] gOff = new long[batch + 1];
+        for (int i = 0; i < batch; i++) {
+            pOff[i + 1] = pOff[i] + r.nextInt(0, 13);
+            gOff[i + 1] = gOff[i] + r.nextInt(0, 7);
+        }
+        float[] pred = new float[(int) (4 * pOff[batch])];
+        float[] conf = new float[(int) pOff[batch]];
+        float[] gt = new float[(int) (4 * gOff[batch])];
+        for (int k = 0; k < gt.length; k += 4) {
+            gt[k] = r.nextInt(0, 800);
+            gt[k + 1] = r.nextInt(0, 800);
+            gt[k + 2] = gt[k] + r.nextInt(1, 200);
+            gt[k + 3] = gt[k + 1] + r.nextInt(1, 200);
+        }
+        for (int i = 0; i < batch; i++) {
+            for (long k = pOff[i]; k < pOff[i + 1]; k++) {
+                int q = (int) (4 * k);
+                long g = gOff[i + 1] > gOff[i] ? gOff[i] + r.nextInt(0, (int) (gOff[i + 1] - gOff[i])) : -1;
+                for (int c = 0; c < 4; c++) {
+                    pred[q + c] = g >= 0 && r.nextBoolean() ? gt[(int) (4 * g) + c] + r.nextInt(-12, 13) : r.nextInt(0, 900);
+                }
+                conf[(int) k] = r.nextInt(0, 101) / 100f;
+            }
+        }
+        JCudaBackend.DetectionResult d = backend.detectionRewards(pred, conf, pOff, gt, gOff);
+        for (int i = 0; i < batch; i++) {
+            int p0 = (int) pOff[i];
+            int p = (int) (pOff[i + 1] - p0);
+            int g0 = (int) gOff[i];
+            int g = (int) (gOff[i + 1] - g0);
+            boolean[] used = new boolean[g];
+            double sIou = 0;
+            double sConf = 0;
+            for (int k = 0; k < p; k++) {
+                double best = 0;
+                int bj = -1;
+                for (int j = 0; j < g; j++) {
+                    if (used[j]) {
+                        continue;
+                    }
+                    int a = 4 * (g0 + j);
+                    int b = 4 * (p0 + k);
+                    double v = BoxIou.visualRft(gt[a], gt[a + 1], gt[a + 2], gt[a + 3], pred[b], pred[b + 1], pred[b + 2], pred[b + 3]);
+                    if (v > best) {
+                        best = v;
+                        bj = j;
+                    }
+                }
+                if (best > 0.5) {
+                    used[bj] = true;
+                    sIou += best;
+                    sConf += conf[p0 + k];
+                } else {
+                    bj = -1;
+                    sConf += 1.0 - conf[p0 + k];
+                }
+                assertEquals(bj, d.matchedGt()[p0 + k], "completion " + i + " prediction " + k);
+            }
+            assertEquals(p == 0 ? 0 : Math.min(1, sIou / Math.max(g, p)), d.iouReward()[i], 0.0, "completion " + i);
+            assertEquals(p == 0 ? 0 : Math.max(0, Math.min(1, sConf / p)), d.confidenceReward()[i], 0.0, "completion " + i);
+        }
+    }
+
+    @Test
     void manyCallsLeaveDeviceMemoryWhereTheyFoundIt() {
         long before = DeviceBuffer.liveBuffers();
         TokenBatch b = TokenBatch.builder(4, 33).logp(new float[132]).mask(new boolean[132]).advantages(new float[4]).build();
