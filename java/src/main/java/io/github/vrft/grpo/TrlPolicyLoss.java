@@ -27,7 +27,6 @@ final class TrlPolicyLoss {
         }
         final double el = o.epsilon;
         final double eh = o.epsilonHigh;
-        final double ga = o.gradientAccumulationSteps;
 
         // Phase 0: row lengths and the normalisers.
         int[] len = b.rowLengths();
@@ -86,13 +85,7 @@ final class TrlPolicyLoss {
             for (int i = from; i < to; i++) {
                 final double a = b.advantages[i];
                 final double lc = Math.max(lenF[i], 1);
-                final double w = switch (type) {
-                    case GRPO, SAPO -> 1.0 / (rows * lc * ga);
-                    case BNPO -> 1.0 / (Math.max((double) tokensF, 1.0) * ga);
-                    case DR_GRPO -> 1.0 / ((double) rows * o.maxCompletionLength * ga);
-                    case DAPO, CISPO, VESPO -> 1.0 / dapoDen;
-                    case LUSPO -> lenF[i] / ((double) rows * cols * ga);
-                };
+                final double w = weight(o, rows, cols, lenF[i], tokensF, dapoDen);
                 double rowLow = 0;
                 double rowHigh = 0;
                 double dLdp = 0;   // sequence level: Σ_u W·w_IS over the row's support
@@ -257,6 +250,18 @@ final class TrlPolicyLoss {
             metrics.put("vespo/phi_seq_mean", s / seqDen);
         }
         return new LossResult(loss, lossAbs, grad, perToken, perKl, metrics);
+    }
+
+    /** The aggregation weight W of a token of row length {@code len} (spec §6, TRL table). */
+    static double weight(TrlLossOptions o, int rows, int cols, int len, long tokens, double dapoDen) {
+        final double ga = o.gradientAccumulationSteps;
+        return switch (o.lossType) {
+            case GRPO, SAPO -> 1.0 / (rows * (double) Math.max(len, 1) * ga);
+            case BNPO -> 1.0 / (Math.max((double) tokens, 1.0) * ga);
+            case DR_GRPO -> 1.0 / ((double) rows * o.maxCompletionLength * ga);
+            case DAPO, CISPO, VESPO -> 1.0 / dapoDen;
+            case LUSPO -> len / ((double) rows * cols * ga);
+        };
     }
 
     private static double oldAt(TokenBatch b, int k) {

@@ -39,7 +39,6 @@ final class VectorTrlLoss {
                      float[] perToken, float[] perKl, TrlPolicyLoss.Partial part, int from, int to) {
         final int cols = b.cols;
         final int rows = b.rows;
-        final double ga = o.gradientAccumulationSteps;
         final double lo = 1.0 - o.epsilon;
         final double hi = 1.0 + o.epsilonHigh;
         final boolean klOn = o.beta != 0.0;
@@ -58,13 +57,7 @@ final class VectorTrlLoss {
         double highMax = Double.NaN;
         for (int i = from; i < to; i++) {
             final double a = b.advantages[i];
-            final double lc = Math.max(len[i], 1);
-            final double w = switch (o.lossType) {
-                case GRPO -> 1.0 / (rows * lc * ga);
-                case BNPO -> 1.0 / (Math.max((double) tokens, 1.0) * ga);
-                case DR_GRPO -> 1.0 / ((double) rows * o.maxCompletionLength * ga);
-                default -> 1.0 / dapoDen;
-            };
+            final double w = TrlPolicyLoss.weight(o, rows, cols, len[i], tokens, dapoDen);
             final double bw = beta * w;
             int rowLow = 0;
             int rowHigh = 0;

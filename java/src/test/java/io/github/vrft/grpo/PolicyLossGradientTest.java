@@ -218,26 +218,7 @@ class PolicyLossGradientTest {
     @Test
     void resultsAreBitIdenticalOnOneThreadAndOnManyThreads() throws Exception {
         // Large enough for several row chunks (RowChunks.CHUNK_TOKENS), with ragged rows and empty ones.
-        int rows = 300;
-        int cols = 512;
-        SplittableRandom r = new SplittableRandom(5);
-        float[] x = new float[rows * cols];
-        float[] old = new float[rows * cols];
-        float[] ref = new float[rows * cols];
-        boolean[] mask = new boolean[rows * cols];
-        float[] adv = new float[rows];
-        for (int i = 0; i < rows; i++) {
-            adv[i] = (float) r.nextGaussian();
-            int len = r.nextInt(0, cols + 1);
-            for (int t = 0; t < cols; t++) {
-                int k = i * cols + t;
-                x[k] = (float) -r.nextDouble(0.01, 3);
-                old[k] = x[k] + (float) r.nextGaussian() * 0.2f;
-                ref[k] = x[k] + (float) r.nextGaussian() * 0.2f;
-                mask[k] = t < len;
-            }
-        }
-        TokenBatch b = TokenBatch.builder(rows, cols).logp(x).oldLogp(old).refLogp(ref).mask(mask).advantages(adv).build();
+        TokenBatch b = RandomTokens.batch(300, 512, 5, 0.2);
         java.util.concurrent.ForkJoinPool one = new java.util.concurrent.ForkJoinPool(1);
         try {
             for (Object[] mode : modes()) {

@@ -97,23 +97,7 @@ class JCudaBackendGpuTest {
         for (int[] s : shapes) {
             int rows = s[0];
             int cols = s[1];
-            float[] x = new float[rows * cols];
-            float[] old = new float[rows * cols];
-            float[] ref = new float[rows * cols];
-            boolean[] mask = new boolean[rows * cols];
-            float[] adv = new float[rows];
-            for (int i = 0; i < rows; i++) {
-                adv[i] = (float) r.nextGaussian();
-                int len = r.nextInt(0, cols + 1);
-                for (int t = 0; t < cols; t++) {
-                    int k = i * cols + t;
-                    x[k] = (float) -r.nextDouble(0.01, 3);
-                    old[k] = x[k] + (float) r.nextGaussian() * 0.2f;
-                    ref[k] = x[k] + (float) r.nextGaussian() * 0.2f;
-                    mask[k] = t < len;
-                }
-            }
-            TokenBatch b = TokenBatch.builder(rows, cols).logp(x).oldLogp(old).refLogp(ref).mask(mask).advantages(adv).build();
+            TokenBatch b = io.github.vrft.grpo.RandomTokens.batch(rows, cols, r.nextLong(), 0.2);
             for (LossOptions o : opts) {
                 LossResult cpu = PolicyLoss.compute(b, o);
                 LossResult gpu = backend.policyLoss(b, o);
