@@ -3,7 +3,7 @@
 // Predictions arrive de-duplicated and in upstream's confidence order (the host parse does both).
 #include "include/vrft_math.h"
 
-extern "C" __global__ void vrft_detection_rewards(const float* __restrict__ pred, const float* __restrict__ conf,
+extern "C" __global__ void vrft_detection_rewards_kernel(const float* __restrict__ pred, const float* __restrict__ conf,
                                                   const long long* __restrict__ pred_off,
                                                   const float* __restrict__ gt, const long long* __restrict__ gt_off,
                                                   int batch, unsigned char* __restrict__ used_scratch,

@@ -3,7 +3,7 @@
 // 16-byte box loads, consecutive threads write consecutive outputs.
 #include "include/vrft_math.h"
 
-extern "C" __global__ void vrft_pairwise_iou(const float4* __restrict__ a, const long long* __restrict__ a_off,
+extern "C" __global__ void vrft_pairwise_iou_kernel(const float4* __restrict__ a, const long long* __restrict__ a_off,
                                              const float4* __restrict__ b, const long long* __restrict__ b_off,
                                              const long long* __restrict__ out_off, int batch,
                                              float* __restrict__ out) {

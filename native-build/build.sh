@@ -2,6 +2,7 @@
 # native-build/build.sh OUT_CLASSES OUT_HOST
 #   Builds cuda/ into
 #     OUT_CLASSES/native/vrft.fatbin   SASS for sm_80 and sm_90, PTX for compute_90 (the jcuda backend loads it)
+#     OUT_CLASSES/native/libvrft.so    the C shim of include/vrft.h (the panama backend binds it through FFM)
 #     OUT_HOST/libvrft_host.so         the device math built for the host (tests drive it through FFM)
 #   nvcc warnings are errors; ptxas's resource report (registers, spills) goes to OUT_HOST/nvcc.log and the
 #   build log. Where nvcc (or a C compiler) is absent, that part is skipped with a message and the build
@@ -18,9 +19,9 @@ nvcc_bin=$(command -v nvcc || true)
 # VRFT_SKIP_NVCC=1 builds as if nvcc were absent (to check that path on a machine that has it).
 [ "${VRFT_SKIP_NVCC:-0}" = "1" ] && nvcc_bin=""
 if [ -n "$nvcc_bin" ]; then
-  if [ "$out_classes/native/vrft.fatbin" -nt "$cuda/vrft_kernels.cu" ] && \
+  if [ -f "$out_classes/native/libvrft.so" ] && [ "$out_classes/native/vrft.fatbin" -nt "$cuda/vrft_kernels.cu" ] && \
      [ -z "$(find "$cuda" -name '*.cu' -newer "$out_classes/native/vrft.fatbin" -o -name '*.h' -newer "$out_classes/native/vrft.fatbin" | head -n 1)" ]; then
-    echo "native-build: vrft.fatbin is up to date"
+    echo "native-build: vrft.fatbin and libvrft.so are up to date"
   else
     echo "native-build: $("$nvcc_bin" --version | tail -n 1)"
     "$nvcc_bin" -fatbin -std=c++17 -O3 \
@@ -31,10 +32,19 @@ if [ -n "$nvcc_bin" ]; then
       -o "$out_classes/native/vrft.fatbin" "$cuda/vrft_kernels.cu" 2>&1 | tee "$out_host/nvcc.log"
     echo "nvcc=$("$nvcc_bin" --version | tail -n 1)" > "$out_classes/native/vrft.fatbin.properties"
     echo "native-build: wrote $out_classes/native/vrft.fatbin"
+    # The panama backend's C shim (include/vrft.h), cudart linked statically: it needs only libcuda.so.1 at
+    # run time, and loads without it (its host-side checks and error strings work everywhere).
+    "$nvcc_bin" -shared -std=c++17 -O3 -Xcompiler -fPIC -cudart static \
+      -gencode arch=compute_80,code=sm_80 \
+      -gencode arch=compute_90,code=sm_90 \
+      -gencode arch=compute_90,code=compute_90 \
+      -Werror all-warnings \
+      -o "$out_classes/native/libvrft.so" "$cuda/vrft_shim.cu"
+    echo "native-build: wrote $out_classes/native/libvrft.so"
   fi
 else
   echo "native-build: nvcc not found; the CUDA kernels are not built (GPU backends will report: not built)"
-  rm -f "$out_classes/native/vrft.fatbin" "$out_classes/native/vrft.fatbin.properties"
+  rm -f "$out_classes/native/vrft.fatbin" "$out_classes/native/vrft.fatbin.properties" "$out_classes/native/libvrft.so"
 fi
 
 cc_bin=$(command -v cc || command -v gcc || true)

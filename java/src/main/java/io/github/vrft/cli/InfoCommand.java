@@ -16,7 +16,7 @@ final class InfoCommand implements Callable<Integer> {
         System.out.println("  cpu        available (pure Java; the reference every other backend is checked against)");
         io.github.vrft.backend.jcuda.JCudaProbe.Status gpu = io.github.vrft.backend.jcuda.JCudaProbe.status();
         System.out.println("  jcuda      " + gpu);
-        System.out.println("  panama     not built (the C shim and FFM bindings are a later issue)");
+        System.out.println("  panama     " + io.github.vrft.backend.panama.PanamaProbe.status());
         System.out.println("chosen       cpu: " + (gpu.available()
                 ? "the jcuda backend is usable through the API (JCudaBackend); automatic selection is a later issue"
                 : "the only usable backend"));

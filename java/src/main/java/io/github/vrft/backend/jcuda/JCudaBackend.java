@@ -56,9 +56,9 @@ public final class JCudaBackend implements AutoCloseable {
         JCudaDriver.cuCtxCreate(context, 0, dev);
         JCudaDriver.cuStreamCreate(stream, 0);
         JCudaDriver.cuModuleLoadData(module, JCudaProbe.fatbin());
-        JCudaDriver.cuModuleGetFunction(iou, module, "vrft_pairwise_iou");
-        JCudaDriver.cuModuleGetFunction(detection, module, "vrft_detection_rewards");
-        JCudaDriver.cuModuleGetFunction(advantages, module, "vrft_group_advantages");
+        JCudaDriver.cuModuleGetFunction(iou, module, "vrft_pairwise_iou_kernel");
+        JCudaDriver.cuModuleGetFunction(detection, module, "vrft_detection_rewards_kernel");
+        JCudaDriver.cuModuleGetFunction(advantages, module, "vrft_group_advantages_kernel");
         JCudaDriver.cuModuleGetFunction(lossRows, module, "vrft_loss_rows");
         JCudaDriver.cuModuleGetFunction(lossCounts, module, "vrft_loss_counts");
         JCudaDriver.cuModuleGetFunction(lossTokens, module, "vrft_loss_tokens");

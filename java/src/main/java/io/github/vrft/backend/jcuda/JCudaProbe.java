@@ -18,7 +18,7 @@ public final class JCudaProbe {
     private JCudaProbe() {}
 
     /** The kernels the backend launches; the probe checks that the module has each. */
-    static final String[] KERNELS = {"vrft_pairwise_iou", "vrft_detection_rewards", "vrft_group_advantages",
+    static final String[] KERNELS = {"vrft_pairwise_iou_kernel", "vrft_detection_rewards_kernel", "vrft_group_advantages_kernel",
         "vrft_loss_rows", "vrft_loss_counts", "vrft_loss_tokens"};
     static final String FATBIN = "/native/vrft.fatbin";
 
