@@ -1,12 +1,9 @@
 package io.github.vrft.backend.jcuda;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.vrft.box.BoxIou;
 import io.github.vrft.grpo.AdvantageFlavor;
 import io.github.vrft.grpo.GroupAdvantages;
 import io.github.vrft.grpo.Groups;
-import io.github.vrft.grpo.GrpoDocument;
 import io.github.vrft.grpo.LossOptions;
 import io.github.vrft.grpo.LossResult;
 import io.github.vrft.grpo.PolicyLoss;
@@ -18,7 +15,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
 
-import java.io.InputStream;
 import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -51,40 +47,12 @@ class JCudaBackendGpuTest {
     }
 
     private static void assertClose(float[] cpu, float[] gpu, String what) {
-        assertEquals(cpu.length, gpu.length, what + " length");
-        double max = 0;
-        for (float v : cpu) {
-            max = Math.max(max, Math.abs(v));
-        }
-        for (int k = 0; k < cpu.length; k++) {
-            assertEquals(cpu[k], gpu[k], 1e-4 * Math.abs(cpu[k]) + 1e-5 * max, what + " [" + k + "]");
-        }
+        io.github.vrft.grpo.GoldenParity.assertClose(cpu, gpu, what);
     }
 
     @Test
     void goldenLossCasesMatchTheCpu() throws Exception {
-        JsonNode cases;
-        try (InputStream in = getClass().getResourceAsStream("/golden/grpo_cases.json")) {
-            cases = new ObjectMapper().readTree(in).get("cases");
-        }
-        for (JsonNode c : cases) {
-            if (c.get("inputs").has("logits") || c.get("flags").toString().contains("float64_only")) {
-                continue;
-            }
-            GrpoDocument.Parsed p = GrpoDocument.parse(c, null);
-            LossResult cpu = PolicyLoss.compute(p.batch(), p.options());
-            LossResult gpu = backend.policyLoss(p.batch(), p.options());
-            String name = c.get("name").asText();
-            assertEquals(cpu.loss(), gpu.loss(), 1e-5 * cpu.lossAbsSum() + 1e-7, name + " loss");
-            assertClose(cpu.gradLogp(), gpu.gradLogp(), name + " grad");
-            assertClose(cpu.perTokenLoss(), gpu.perTokenLoss(), name + " per-token loss");
-            for (String m : cpu.metrics().keySet()) {
-                double e = cpu.metrics().get(m);
-                double a = gpu.metrics().get(m);
-                assertTrue(Double.isNaN(e) ? Double.isNaN(a) : Math.abs(e - a) <= 1e-5 * Math.max(1, Math.abs(e)),
-                        name + " metric " + m + ": " + a + " vs " + e);
-            }
-        }
+        io.github.vrft.grpo.GoldenParity.check(backend::policyLoss);
     }
 
     @Test

@@ -1,18 +1,12 @@
 package io.github.vrft.backend.panama;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.vrft.grpo.GroupAdvantages;
 import io.github.vrft.grpo.Groups;
-import io.github.vrft.grpo.GrpoDocument;
-import io.github.vrft.grpo.LossResult;
-import io.github.vrft.grpo.PolicyLoss;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
 
-import java.io.InputStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -41,23 +35,7 @@ class PanamaBackendGpuTest {
 
     @Test
     void goldenLossCasesMatchTheCpu() throws Exception {
-        JsonNode cases;
-        try (InputStream in = getClass().getResourceAsStream("/golden/grpo_cases.json")) {
-            cases = new ObjectMapper().readTree(in).get("cases");
-        }
-        for (JsonNode c : cases) {
-            if (c.get("inputs").has("logits") || c.get("flags").toString().contains("float64_only")) {
-                continue;
-            }
-            GrpoDocument.Parsed p = GrpoDocument.parse(c, null);
-            LossResult cpu = PolicyLoss.compute(p.batch(), p.options());
-            LossResult gpu = backend.policyLoss(p.batch(), p.options());
-            assertEquals(cpu.loss(), gpu.loss(), 1e-5 * cpu.lossAbsSum() + 1e-7, c.get("name").asText());
-            for (int k = 0; k < cpu.gradLogp().length; k++) {
-                assertEquals(cpu.gradLogp()[k], gpu.gradLogp()[k], 1e-4 * Math.abs(cpu.gradLogp()[k]) + 1e-6,
-                        c.get("name").asText() + " grad " + k);
-            }
-        }
+        io.github.vrft.grpo.GoldenParity.check(backend::policyLoss);
     }
 
     @Test
