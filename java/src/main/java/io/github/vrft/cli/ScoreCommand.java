@@ -113,20 +113,7 @@ final class ScoreCommand implements Callable<Integer> {
 
     /** The advantages of one group (one prompt_id) from its float32 totals. */
     static float[] groupAdvantages(float[] totals, AdvantageFlavor flavor) {
-        Groups one = Groups.contiguous(totals.length, totals.length);
-        if (flavor == AdvantageFlavor.VISUAL_RFT) {
-            return GroupAdvantages.visualRft(totals, one);
-        }
-        double[] r = new double[totals.length];
-        for (int i = 0; i < r.length; i++) {
-            r[i] = totals[i];
-        }
-        double[] a = GroupAdvantages.compute(r, one, flavor);
-        float[] out = new float[a.length];
-        for (int i = 0; i < a.length; i++) {
-            out[i] = (float) a[i];
-        }
-        return out;
+        return GroupAdvantages.compute(totals, Groups.contiguous(totals.length, totals.length), flavor);
     }
 
     static void printSummary(PrintStream p, JsonlScoring.Summary s, RewardOptions o, boolean sample) {

@@ -60,19 +60,7 @@ public final class DeviceLossConfig {
                         o.numProcesses, o.maxCompletionLength, 1, -1, -1, -1}, options));
         }
         if (options instanceof VerlLossOptions o && o.policyLoss == VerlLossOptions.PolicyLoss.VANILLA) {
-            int kl = -1;
-            if (o.klLossType != null) {
-                kl = switch (o.klLossType) {
-                    case K1 -> 0;
-                    case ABS -> 1;
-                    case MSE -> 2;
-                    case LOW_VAR_KL -> 3;
-                    case K1_PLUS -> 4;
-                    case ABS_PLUS -> 5;
-                    case MSE_PLUS -> 6;
-                    case LOW_VAR_KL_PLUS -> 7;
-                };
-            }
+            int kl = o.klLossType == null ? -1 : o.klLossType.code();
             return Optional.of(new DeviceLossConfig(
                     new int[] {1, o.lossAggMode.ordinal(), 0, 0, kl, rows, cols},
                     new double[] {o.clipRatioLow, o.clipRatioHigh, -1, o.klLossCoef, o.clipRatioC, 1, -1, 1, 1,
@@ -127,11 +115,11 @@ public final class DeviceLossConfig {
                     double hi = h > 0 ? 1 : 0;
                     low += lo;
                     high += hi;
-                    lowMin = Double.isNaN(lowMin) ? lo : Math.min(lowMin, lo);
-                    highMax = Double.isNaN(highMax) ? hi : Math.max(highMax, hi);
+                    lowMin = LossMath.nanMin(lowMin, lo);
+                    highMax = LossMath.nanMax(highMax, hi);
                 } else if (len[i] > 0) {
-                    lowMin = Double.isNaN(lowMin) ? (double) l / len[i] : Math.min(lowMin, (double) l / len[i]);
-                    highMax = Double.isNaN(highMax) ? (double) h / len[i] : Math.max(highMax, (double) h / len[i]);
+                    lowMin = LossMath.nanMin(lowMin, (double) l / len[i]);
+                    highMax = LossMath.nanMax(highMax, (double) h / len[i]);
                 }
             }
             if (!seq) {

@@ -114,6 +114,29 @@ public final class GroupAdvantages {
         return adv;
     }
 
+    /**
+     * {@link #compute(double[], Groups, AdvantageFlavor)} for float32 rewards (such as the trainers' float32
+     * totals), rounded back to float32; {@link AdvantageFlavor#VISUAL_RFT} runs in float32 throughout.
+     */
+    public static float[] compute(float[] rewards, Groups groups, AdvantageFlavor flavor) {
+        if (rewards == null) {
+            throw new IllegalArgumentException("rewards must not be null");
+        }
+        if (flavor == AdvantageFlavor.VISUAL_RFT) {
+            return visualRft(rewards, groups);
+        }
+        double[] r = new double[rewards.length];
+        for (int i = 0; i < r.length; i++) {
+            r[i] = rewards[i];
+        }
+        double[] a = compute(r, groups, flavor);
+        float[] out = new float[a.length];
+        for (int i = 0; i < a.length; i++) {
+            out[i] = (float) a[i];
+        }
+        return out;
+    }
+
     private static double mean(double[] r, Groups groups, int g) {
         double s = 0;
         for (int j = 0; j < groups.groupSize(g); j++) {

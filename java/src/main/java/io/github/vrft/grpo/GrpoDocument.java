@@ -71,17 +71,9 @@ public final class GrpoDocument {
         }
         float[] adv;
         if (in.has("advantages")) {
-            double[] a = vector(in.get("advantages"), "advantages");
-            adv = new float[a.length];
-            for (int i = 0; i < a.length; i++) {
-                adv[i] = (float) a[i];
-            }
+            adv = toFloat(vector(in.get("advantages"), "advantages"));
         } else if (rewards != null && groupIds != null) {
-            double[] a = GroupAdvantages.compute(rewards, Groups.ofIds(groupIds), flavor);
-            adv = new float[a.length];
-            for (int i = 0; i < a.length; i++) {
-                adv[i] = (float) a[i];
-            }
+            adv = toFloat(GroupAdvantages.compute(rewards, Groups.ofIds(groupIds), flavor));
         } else {
             throw new IllegalArgumentException("inputs: give advantages, or rewards and group_ids to compute them");
         }

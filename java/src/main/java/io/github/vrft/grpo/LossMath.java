@@ -37,6 +37,16 @@ final class LossMath {
         return v >= lo && v <= hi ? 1.0 : 0.0;
     }
 
+    /** The smaller of two values, ignoring NaN (numpy's nanmin of the pair): NaN only when both are NaN. */
+    static double nanMin(double a, double b) {
+        return Double.isNaN(a) ? b : (Double.isNaN(b) ? a : Math.min(a, b));
+    }
+
+    /** The larger of two values, ignoring NaN: NaN only when both are NaN. */
+    static double nanMax(double a, double b) {
+        return Double.isNaN(a) ? b : (Double.isNaN(b) ? a : Math.max(a, b));
+    }
+
     /** A numerically stable logistic sigmoid. */
     static double sigmoid(double z) {
         if (z >= 0) {

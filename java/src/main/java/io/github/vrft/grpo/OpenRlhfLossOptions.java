@@ -26,6 +26,11 @@ public final class OpenRlhfLossOptions implements LossOptions {
     public enum KlEstimator {
         K1, K2, K3;
 
+        /** The estimator's code in cuda/include/vrft_math.h ({@code vrft_kl}): 8, 9, 10. */
+        int code() {
+            return 8 + ordinal();
+        }
+
         public static KlEstimator parse(String s) {
             return switch (s == null ? "" : s.toLowerCase(Locale.ROOT)) {
                 case "k1" -> K1;

@@ -210,6 +210,11 @@ public final class TokenBatch {
         return s;
     }
 
+    /** x_old at position k: the old log-prob, or x itself when on-policy (x_old = sg(x), ratio 1). */
+    double oldAt(int k) {
+        return oldLogp == null ? logp[k] : oldLogp[k];
+    }
+
     double isWeight(int i, int t) {
         if (isWeights == null) {
             return 1.0;

@@ -7,6 +7,8 @@ import static io.github.vrft.grpo.LossMath.clip;
 import static io.github.vrft.grpo.LossMath.inRange;
 import static io.github.vrft.grpo.LossMath.minWeightA;
 import static io.github.vrft.grpo.LossMath.minWeightB;
+import static io.github.vrft.grpo.LossMath.nanMax;
+import static io.github.vrft.grpo.LossMath.nanMin;
 
 /**
  * TRL's GRPO loss forward and backward in one pass over the tokens (GRPO spec §3-§8), after a row pass for
@@ -45,7 +47,7 @@ final class TrlPolicyLoss {
                 double s = 0;
                 for (int t = 0, k = i * cols; t < cols; t++, k++) {
                     if (b.mask[k]) {
-                        s += b.logp[k] - oldAt(b, k);
+                        s += b.logp[k] - b.oldAt(k);
                     }
                 }
                 double r = Math.exp(s / Math.max(len[i], 1));
@@ -109,7 +111,7 @@ final class TrlPolicyLoss {
                         d = rowD[i];
                         c1 = rowC1[i];
                     } else {
-                        r = Math.exp(x - oldAt(b, k));
+                        r = Math.exp(x - b.oldAt(k));
                         Policy pol = vespo ? new Policy(-phi[i] * a * x, -phi[i] * a, Double.NaN)
                                 : policy(type, r, a, x, o, el, eh);
                         p = pol.p;
@@ -264,9 +266,6 @@ final class TrlPolicyLoss {
         };
     }
 
-    private static double oldAt(TokenBatch b, int k) {
-        return b.oldLogp == null ? b.logp[k] : b.oldLogp[k]; // on-policy: x_old = sg(x), ratio 1
-    }
 
     /** Sums of one chunk of rows; chunks are combined in order, so results do not depend on the thread count. */
     static final class Partial {
@@ -288,19 +287,12 @@ final class TrlPolicyLoss {
             highSum += o.highSum;
             regionSum += o.regionSum;
             cispoSum += o.cispoSum;
-            lowMin = Double.isNaN(o.lowMin) ? lowMin : nanMin(lowMin, o.lowMin);
-            highMax = Double.isNaN(o.highMax) ? highMax : nanMax(highMax, o.highMax);
+            lowMin = nanMin(lowMin, o.lowMin);
+            highMax = nanMax(highMax, o.highMax);
             return this;
         }
     }
 
-    private static double nanMin(double acc, double v) {
-        return Double.isNaN(acc) ? v : Math.min(acc, v);
-    }
-
-    private static double nanMax(double acc, double v) {
-        return Double.isNaN(acc) ? v : Math.max(acc, v);
-    }
 
     /**
      * A policy term: its value, its derivative (dp/dlogw through the ratio, or dp/dx for cispo and vespo,
@@ -343,7 +335,7 @@ final class TrlPolicyLoss {
         int cols = b.cols;
         for (int t = 0, k = i * cols; t < cols; t++, k++) {
             if (b.mask[k]) {
-                seq += clip(b.logp[k] - oldAt(b, k), -20.0, 20.0);
+                seq += clip(b.logp[k] - b.oldAt(k), -20.0, 20.0);
             }
         }
         if (b.isWeights != null) {

@@ -121,8 +121,8 @@ final class VectorTrlLoss {
             highSum += rowHigh;
             regionSum += rowLow + rowHigh;
             if (len[i] > 0) {
-                lowMin = Double.isNaN(lowMin) ? (double) rowLow / len[i] : Math.min(lowMin, (double) rowLow / len[i]);
-                highMax = Double.isNaN(highMax) ? (double) rowHigh / len[i] : Math.max(highMax, (double) rowHigh / len[i]);
+                lowMin = LossMath.nanMin(lowMin, (double) rowLow / len[i]);
+                highMax = LossMath.nanMax(highMax, (double) rowHigh / len[i]);
             }
         }
         part.loss += sumLanes(accLoss);

@@ -26,12 +26,12 @@ final class VerlFamilyLoss {
 
     /** Everything the engine needs, from either options class. */
     record Config(Flavor flavor, Policy policy, VerlLossOptions.LossAggMode agg, double lo, double hi, Double clipC,
-                  String klType, double klCoef, Double lossScaleFactor, double tauPos, double tauNeg, int dpSize,
+                  int klType, double klCoef, Double lossScaleFactor, double tauPos, double tauNeg, int dpSize,
                   Double batchNumTokens, Double globalBatchSize) {}
 
     static Config of(VerlLossOptions o) {
         return new Config(Flavor.VERL, Policy.valueOf(o.policyLoss.name()), o.lossAggMode, o.clipRatioLow,
-                o.clipRatioHigh, o.clipRatioC, o.klLossType == null ? null : o.klLossType.id(), o.klLossCoef,
+                o.clipRatioHigh, o.clipRatioC, o.klLossType == null ? -1 : o.klLossType.code(), o.klLossCoef,
                 o.lossScaleFactor, o.tauPos, o.tauNeg, o.dpSize, o.batchNumTokens, o.globalBatchSize);
     }
 
@@ -40,7 +40,7 @@ final class VerlFamilyLoss {
         return new Config(Flavor.OPENRLHF, gspo ? Policy.GSPO : Policy.VANILLA,
                 o.tokenLevelLoss ? VerlLossOptions.LossAggMode.TOKEN_MEAN : VerlLossOptions.LossAggMode.SEQ_MEAN_TOKEN_MEAN,
                 o.epsClipLow, o.epsClipHigh, o.dualClip,
-                o.useKlLoss ? o.klEstimator.name().toLowerCase(java.util.Locale.ROOT) : null, o.klCoef, null, 1.0, 1.05,
+                o.useKlLoss ? o.klEstimator.code() : -1, o.klCoef, null, 1.0, 1.05,
                 o.dpSize, o.batchNumTokens, o.globalBatchSize);
     }
 
@@ -48,7 +48,7 @@ final class VerlFamilyLoss {
         final int rows = b.rows;
         final int cols = b.cols;
         final boolean verl = c.flavor == Flavor.VERL;
-        if (c.klType != null && b.refLogp == null) {
+        if (c.klType >= 0 && b.refLogp == null) {
             throw new IllegalArgumentException("refLogp must not be null when a KL loss is on");
         }
         if (!verl && c.policy != Policy.VANILLA && c.policy != Policy.GSPO) {
@@ -63,7 +63,7 @@ final class VerlFamilyLoss {
         VerlLossOptions.LossAggMode pgAgg = (c.policy == Policy.GSPO || c.policy == Policy.SAPO)
                 ? VerlLossOptions.LossAggMode.SEQ_MEAN_TOKEN_MEAN : c.agg; // forced for the policy term
         VerlLossOptions.LossAggMode klAgg = verl ? c.agg : VerlLossOptions.LossAggMode.TOKEN_MEAN;
-        final boolean klOn = c.klType != null;
+        final boolean klOn = c.klType >= 0;
         final boolean openrlhfGspo = !verl && c.policy == Policy.GSPO;
         final boolean dual = c.clipC != null && c.policy == Policy.VANILLA;
 
@@ -89,7 +89,7 @@ final class VerlFamilyLoss {
                 if (c.policy == Policy.GSPO) {
                     for (int t = 0; t < cols; t++) {
                         if (b.mask[base + t]) {
-                            dseq += b.logp[base + t] - oldAt(b, base + t);
+                            dseq += b.logp[base + t] - b.oldAt(base + t);
                         }
                     }
                     dseq /= Math.max(len[i], 1);
@@ -102,7 +102,7 @@ final class VerlFamilyLoss {
                         continue; // select: exactly 0 loss and gradient at masked positions
                     }
                     final double x = b.logp[k];
-                    final double raw = x - oldAt(b, k);
+                    final double raw = x - b.oldAt(k);
                     final double wis = b.isWeight(i, t);
                     double ell;
                     double dell = 0;
@@ -181,7 +181,7 @@ final class VerlFamilyLoss {
                     double contrib = wp * ell;
                     if (klOn) {
                         double ref = b.refLogp[k];
-                        double kv = kl(x, ref, c.klType, verl, klGrad);
+                        double kv = kl(x, ref, c.klType, klGrad);
                         klLoss += wk * kv;
                         contrib += c.klCoef * (wk * kv);
                         g += c.klCoef * wk * klGrad[0];
@@ -241,9 +241,6 @@ final class VerlFamilyLoss {
         return new LossResult(total, lossAbs, grad, perToken, perKl, metrics);
     }
 
-    private static double oldAt(TokenBatch b, int k) {
-        return b.oldLogp == null ? b.logp[k] : b.oldLogp[k];
-    }
 
     /** The aggregation weight W of one masked-in token of a row of length {@code len} (spec §6). */
     private static double weight(Config c, VerlLossOptions.LossAggMode mode, int len, long tokens, int nonEmpty, int cols) {
@@ -265,17 +262,17 @@ final class VerlFamilyLoss {
     }
 
     /** The KL estimator's value (returned) and d/dx (into {@code grad[0]}), spec §5: verl's, or OpenRLHF's clamped k1/k2/k3. */
-    static double kl(double x, double ref, String type, boolean verl, double[] grad) {
+    static double kl(double x, double ref, int type, double[] grad) {
         double d = x - ref;
-        if (!verl) {
+        if (type >= 8) { // OpenRLHF
             double raw;
             double draw;
             switch (type) {
-                case "k1" -> {
+                case 8 -> {
                     raw = d;
                     draw = 1.0;
                 }
-                case "k2" -> {
+                case 9 -> {
                     raw = d * d / 2.0;
                     draw = d;
                 }
@@ -287,20 +284,20 @@ final class VerlFamilyLoss {
             grad[0] = draw * inRange(raw, -10.0, 10.0);
             return clip(raw, -10.0, 10.0);
         }
-        boolean plus = type.endsWith("+");
-        String base = plus ? type.substring(0, type.length() - 1) : type;
+        boolean plus = (type & 4) != 0;
+        int base = type & 3;
         double val;
         double dv;
         switch (base) {
-            case "k1" -> {
+            case 0 -> { // k1
                 val = d;
                 dv = 1.0;
             }
-            case "abs" -> {
+            case 1 -> { // abs
                 val = Math.abs(d);
                 dv = Math.signum(d);
             }
-            case "mse" -> {
+            case 2 -> { // mse
                 val = 0.5 * d * d;
                 dv = d;
             }
@@ -312,7 +309,7 @@ final class VerlFamilyLoss {
                 dv = (1.0 - Math.exp(kc)) * inRange(kraw, -20.0, 20.0) * inRange(kld, -10.0, 10.0);
             }
         }
-        if (plus && !base.equals("mse")) {
+        if (plus && base != 2) {
             // straight-through, as verl's docs intend: value = ½d² − sg(½d²) + sg(base(d)), gradient d
             val = 0.5 * d * d - 0.5 * d * d + val;
             dv = d;

@@ -71,6 +71,11 @@ public final class VerlLossOptions implements LossOptions {
             return id;
         }
 
+        /** The estimator's code in cuda/include/vrft_math.h ({@code vrft_kl}): 0-3, +4 for the '+' forms. */
+        int code() {
+            return ordinal();
+        }
+
         /** Accepts verl's aliases: {@code kl} = k1, {@code k2} = mse, {@code k3} = low_var_kl, each with {@code +}. */
         public static KlLossType parse(String s) {
             if (s != null) {

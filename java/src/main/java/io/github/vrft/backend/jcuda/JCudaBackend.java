@@ -333,19 +333,7 @@ public final class JCudaBackend implements AutoCloseable {
         };
         if (code < 0 || rewards.length == 0) {
             LOG.log(System.Logger.Level.INFO, "jcuda: advantage flavour " + flavor.id() + " computed on the CPU");
-            if (flavor == AdvantageFlavor.VISUAL_RFT) {
-                return GroupAdvantages.visualRft(rewards, groups);
-            }
-            double[] r = new double[rewards.length];
-            for (int i = 0; i < r.length; i++) {
-                r[i] = rewards[i];
-            }
-            double[] a = GroupAdvantages.compute(r, groups, flavor);
-            float[] out = new float[a.length];
-            for (int i = 0; i < a.length; i++) {
-                out[i] = (float) a[i];
-            }
-            return out;
+            return GroupAdvantages.compute(rewards, groups, flavor);
         }
         current();
         try (Arena arena = Arena.ofConfined(); Buffers bufs = new Buffers()) {
