@@ -17,6 +17,13 @@ public final class PyText {
     public static final String ANSWER_OPEN = "<answer>";
     public static final String ANSWER_CLOSE = "</answer>";
 
+    /**
+     * Python's {@code \s} as a {@link java.util.regex.Pattern} character class: the same set as
+     * {@link #isSpace} (Java's own {@code \s} lacks U+001C..U+001F and the Unicode spaces).
+     */
+    public static final String SPACE_CLASS =
+            "[\\t\\n\\x0B\\f\\r\\x1C-\\x1F \\x85\\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000]";
+
     /** {@code chr(c).isspace()} in CPython 3.11, which is also what {@code \s} matches in {@code re}. */
     public static boolean isSpace(char c) {
         if (c <= 0x20) {

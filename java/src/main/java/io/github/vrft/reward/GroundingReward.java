@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
 final class GroundingReward {
     private GroundingReward() {}
 
-    private static final String WS = "[\\t\\n\\x0B\\f\\r\\x1C-\\x1F \\x85\\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000]";
+    private static final String WS = PyText.SPACE_CLASS;
     private static final String D = "(\\p{Nd}+)";
     private static final Pattern PAIR = Pattern.compile("\\(" + WS + "*" + D + WS + "*," + WS + "*" + D + WS + "*\\)"
             + WS + "*," + WS + "*\\(" + WS + "*" + D + WS + "*," + WS + "*" + D + WS + "*\\)");

@@ -1,5 +1,7 @@
 package io.github.vrft.reward;
 
+import io.github.vrft.answer.PyText;
+
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -21,7 +23,7 @@ import java.util.regex.Pattern;
 public final class MathVerifyEmulation {
     private MathVerifyEmulation() {}
 
-    private static final String WS = "[\\t\\n\\x0B\\f\\r\\x1C-\\x1F \\x85\\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000]";
+    private static final String WS = PyText.SPACE_CLASS;
     private static final String NUM = "(-?[0-9]+(?:\\.[0-9]+)?)";
     private static final Pattern[] PRIORITIES = {
         Pattern.compile("(?i)final" + WS + "+answer" + WS + "+is" + WS + "*[:=]?" + WS + "*" + NUM),
