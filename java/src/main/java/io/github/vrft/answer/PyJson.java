@@ -33,7 +33,6 @@ public final class PyJson {
     /** The nesting depth at which decoding raises {@code RecursionError}. */
     public static final int MAX_DEPTH = 990;
 
-    private static final int MAX_INT_DIGITS = 4300;
 
     /** {@code json.JSONDecodeError}: the document is not JSON. */
     public static final class DecodeError extends PyException {
@@ -206,10 +205,7 @@ public final class PyJson {
             return;
         }
         int ndigits = intEnd - start - (ch(start) == '-' ? 1 : 0);
-        if (ndigits > MAX_INT_DIGITS) {
-            throw PyException.valueError("Exceeds the limit (4300 digits) for integer string conversion: value has "
-                    + ndigits + " digits");
-        }
+        PyNum.checkIntDigits(ndigits);
         if (ndigits <= 18) {
             result = Long.parseLong(s, start, intEnd, 10);
         } else {

@@ -25,6 +25,17 @@ public final class PyNum {
     private static final long EXACT_DOUBLE = 1L << 53;
     private static final MathContext DIV_CONTEXT = new MathContext(60, RoundingMode.HALF_EVEN);
 
+    /** CPython's limit on the digits {@code int(str)} converts (sys.get_int_max_str_digits()). */
+    public static final int MAX_INT_DIGITS = 4300;
+
+    /** Raises CPython's {@code ValueError} when a decimal integer of {@code digits} digits exceeds the limit. */
+    public static void checkIntDigits(int digits) {
+        if (digits > MAX_INT_DIGITS) {
+            throw PyException.valueError("Exceeds the limit (4300 digits) for integer string conversion: value has "
+                    + digits + " digits");
+        }
+    }
+
     /** True for Python int, float and bool values. */
     public static boolean isNumber(Object v) {
         return v instanceof Double || v instanceof Long || v instanceof Boolean || v instanceof BigInteger;

@@ -28,7 +28,6 @@ final class GroundingReward {
     private static final String D = "(\\p{Nd}+)";
     private static final Pattern PAIR = Pattern.compile("\\(" + WS + "*" + D + WS + "*," + WS + "*" + D + WS + "*\\)"
             + WS + "*," + WS + "*\\(" + WS + "*" + D + WS + "*," + WS + "*" + D + WS + "*\\)");
-    private static final int MAX_INT_DIGITS = 4300;
 
     static Component score(String completion, String solution, Profile profile) {
         String gtBody = PyText.firstAnswerNoDotall(solution);
@@ -87,9 +86,7 @@ final class GroundingReward {
     /** {@code int(digits)} for a run of Unicode decimal digits. */
     private static Object pyInt(String digits) {
         int count = digits.codePointCount(0, digits.length());
-        if (count > MAX_INT_DIGITS) {
-            throw PyException.valueError("Exceeds the limit (4300 digits) for integer string conversion");
-        }
+        PyNum.checkIntDigits(count);
         StringBuilder ascii = new StringBuilder(count);
         digits.codePoints().forEach(cp -> ascii.append((char) ('0' + Character.digit(cp, 10))));
         BigInteger v = new BigInteger(ascii.toString());
