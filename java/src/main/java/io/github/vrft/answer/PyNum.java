@@ -249,4 +249,75 @@ public final class PyNum {
     public static Object min(Object a, Object b) {
         return lt(b, a) ? b : a;
     }
+
+    /**
+     * Python's {@code int(s)} for a string of decimal digits as {@code \\d+} matches them (any Unicode digit
+     * of category Nd): a {@link Long}, or a {@link BigInteger} past 64 bits.
+     *
+     * @throws PyException {@code ValueError} past CPython's 4300-digit limit, or for a non-digit
+     */
+    public static Object intFromDigits(CharSequence digits) {
+        int n = digits.length();
+        checkIntDigits(n);
+        if (n == 0) {
+            throw PyException.valueError("invalid literal for int() with base 10: ''");
+        }
+        if (n <= 18) {
+            long v = 0;
+            for (int i = 0; i < n; i++) {
+                v = v * 10 + digitOf(digits.charAt(i));
+            }
+            return v;
+        }
+        StringBuilder ascii = new StringBuilder(n);
+        for (int i = 0; i < n; i++) {
+            ascii.append((char) ('0' + digitOf(digits.charAt(i))));
+        }
+        return shrink(new BigInteger(ascii.toString()));
+    }
+
+    private static int digitOf(char c) {
+        int d = Character.digit(c, 10);
+        if (d < 0 || Character.getType(c) != Character.DECIMAL_DIGIT_NUMBER) {
+            throw PyException.valueError("invalid literal for int() with base 10");
+        }
+        return d;
+    }
+
+    /**
+     * Python's {@code float(s)} for a str: surrounding Unicode whitespace is ignored, any Unicode decimal
+     * digit counts, {@code _} may separate digits, and {@code inf}, {@code infinity} and {@code nan} are
+     * accepted in any case with an optional sign. Java's {@code Double.parseDouble} differs (it takes
+     * {@code 1d}, hex floats and {@code NaN} only in that case), so the grammar is checked here first.
+     *
+     * @throws PyException {@code ValueError} where Python raises it
+     */
+    public static double floatFromString(String s) {
+        String t = PyText.strip(s);
+        StringBuilder b = new StringBuilder(t.length());
+        for (int i = 0; i < t.length(); i++) {
+            char c = t.charAt(i);
+            if (c >= 128 && Character.getType(c) == Character.DECIMAL_DIGIT_NUMBER) {
+                c = (char) ('0' + Character.digit(c, 10));
+            }
+            b.append(c);
+        }
+        String a = b.toString();
+        String lower = a.toLowerCase(java.util.Locale.ROOT);
+        String body = lower.startsWith("+") || lower.startsWith("-") ? lower.substring(1) : lower;
+        boolean negative = lower.startsWith("-");
+        if (body.equals("inf") || body.equals("infinity")) {
+            return negative ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+        }
+        if (body.equals("nan")) {
+            return Double.NaN;
+        }
+        if (!FLOAT_SYNTAX.matcher(a).matches()) {
+            throw PyException.valueError("could not convert string to float: '" + s + "'");
+        }
+        return Double.parseDouble(a.replace("_", "")); // decimal input: correctly rounded, as Python
+    }
+
+    private static final java.util.regex.Pattern FLOAT_SYNTAX = java.util.regex.Pattern.compile(
+            "[+-]?(?:(?:[0-9](?:_?[0-9])*)?\\.[0-9](?:_?[0-9])*|[0-9](?:_?[0-9])*\\.?)(?:[eE][+-]?[0-9](?:_?[0-9])*)?");
 }

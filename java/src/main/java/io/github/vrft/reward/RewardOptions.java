@@ -1,22 +1,33 @@
 package io.github.vrft.reward;
 
+import java.util.EnumSet;
 import java.util.Objects;
+import java.util.Set;
 
 /**
- * How completions are scored: the profile and the math_verify gate. Immutable.
+ * How completions are scored: the profile, the math_verify gate and VLM-R1's extra rewards. Immutable.
  *
  * @param profile        the rule set ({@link Profile#VISUAL_RFT} by default)
- * @param mathVerifyGate the Visual-RFT pre-gate emulation ({@link MathVerifyGate#OFF} by default); only the
- *                       visual-rft profile has the gate
+ * @param mathVerifyGate the math_verify emulation ({@link MathVerifyGate#OFF} by default): Visual-RFT's pre-gate
+ *                       on the whole texts, or the first step of VLM-R1's {@code default} accuracy on the
+ *                       extracted answers; the strict profile has none
+ * @param extraRewards   VLM-R1's optional reward functions, scored after accuracy and format on tasks rec, od
+ *                       and accuracy (none by default)
  */
-public record RewardOptions(Profile profile, MathVerifyGate mathVerifyGate) {
+public record RewardOptions(Profile profile, MathVerifyGate mathVerifyGate, Set<ExtraReward> extraRewards) {
     public RewardOptions {
         Objects.requireNonNull(profile, "profile");
         Objects.requireNonNull(mathVerifyGate, "mathVerifyGate");
-        if (mathVerifyGate != MathVerifyGate.OFF && profile != Profile.VISUAL_RFT) {
+        Objects.requireNonNull(extraRewards, "extraRewards");
+        if (mathVerifyGate != MathVerifyGate.OFF && profile == Profile.STRICT) {
             throw new IllegalArgumentException("mathVerifyGate: " + mathVerifyGate.id()
-                    + " needs profile visual-rft; the " + profile.id() + " profile has no math_verify gate");
+                    + " needs profile visual-rft or vlm-r1; the strict profile has no math_verify step");
         }
+        extraRewards = extraRewards.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(extraRewards));
+    }
+
+    public RewardOptions(Profile profile, MathVerifyGate mathVerifyGate) {
+        this(profile, mathVerifyGate, Set.of());
     }
 
     /** Profile visual-rft, gate off. */
@@ -29,6 +40,15 @@ public record RewardOptions(Profile profile, MathVerifyGate mathVerifyGate) {
     }
 
     public RewardOptions withMathVerifyGate(MathVerifyGate gate) {
-        return new RewardOptions(profile, gate);
+        return new RewardOptions(profile, gate, extraRewards);
+    }
+
+    public RewardOptions withExtraRewards(Set<ExtraReward> extras) {
+        return new RewardOptions(profile, mathVerifyGate, extras);
+    }
+
+    /** The extra rewards in component order (repetition, then length). */
+    public java.util.List<ExtraReward> extraRewardsInOrder() {
+        return java.util.Arrays.stream(ExtraReward.values()).filter(extraRewards::contains).toList();
     }
 }

@@ -22,11 +22,37 @@ public final class RewardScorer {
         return options;
     }
 
+    /**
+     * Scores one completion. VLM-R1 tasks take their per-line inputs from {@link VlmR1Inputs#defaults()} (a rec
+     * line for the default qwen model needs {@link #score(Task, String, String, VlmR1Inputs)} with the image
+     * size).
+     *
+     * @throws IllegalArgumentException when the profile does not score {@code task}
+     */
     public RewardScore score(Task task, String completion, String solution) {
+        return score(task, completion, solution, VlmR1Inputs.defaults());
+    }
+
+    /**
+     * Scores one completion with VLM-R1's per-line inputs (ignored by the Visual-RFT tasks).
+     *
+     * @throws IllegalArgumentException naming the argument: a task the profile does not score, a reward method
+     *                                  of the wrong kind for the task, a qwen rec line without image size
+     */
+    public RewardScore score(Task task, String completion, String solution, VlmR1Inputs inputs) {
         Objects.requireNonNull(task, "task");
         Objects.requireNonNull(completion, "completion");
         Objects.requireNonNull(solution, "solution");
+        Objects.requireNonNull(inputs, "inputs");
         Profile profile = options.profile();
+        if (!profile.scores(task)) {
+            throw new IllegalArgumentException("task: " + task.id() + " is a " + (task.vlmR1() ? "VLM-R1" : "Visual-RFT")
+                    + " task; profile " + profile.id() + " scores " + (profile == Profile.VLM_R1
+                    ? "rec, od and accuracy" : "detection, classification and grounding") + " (strict scores all)");
+        }
+        if (task.vlmR1()) {
+            return scoreVlmR1(task, completion, solution, inputs, profile);
+        }
         boolean gate = options.mathVerifyGate() == MathVerifyGate.FIRST_Y1
                 && MathVerifyEmulation.fires(completion, solution);
         List<Component> parts = new ArrayList<>(3);
@@ -45,8 +71,49 @@ public final class RewardScorer {
                     : ClassificationReward.score(completion, solution, profile));
             case GROUNDING -> parts.add(gate ? new Component("accuracy", 1.0, null)
                     : GroundingReward.score(completion, solution, profile));
+            default -> throw new AssertionError(task);
         }
         parts.add(FormatReward.score(completion));
         return new RewardScore(task, parts, gate);
+    }
+
+    private RewardScore scoreVlmR1(Task task, String completion, String solution, VlmR1Inputs in, Profile profile) {
+        List<Component> parts = new ArrayList<>(4);
+        VlmR1Method method = in.method();
+        if (method != null && method.detection() != (task == Task.OD) && task != Task.REC) {
+            throw new IllegalArgumentException("reward_method: " + method.id() + " does not score task " + task.id()
+                    + (task == Task.OD ? "; expected od_ap, od_ap50, odLength, weighted_sum or map"
+                    : "; expected default, all_match, yes_no or mcq"));
+        }
+        switch (task) {
+            case REC -> {
+                Component[] c = RecReward.score(completion, solution, in, profile);
+                parts.add(c[0]);
+                parts.add(c[1]);
+            }
+            case OD -> {
+                VlmR1Method m = method == null ? VlmR1Method.OD_AP : method;
+                parts.add(switch (m) {
+                    case WEIGHTED_SUM -> OdReward.weightedSum(completion, solution, profile);
+                    case MAP -> OdReward.mapReward(completion, solution, false, 0, profile);
+                    default -> OdReward.odAccuracy(completion, solution, m, profile);
+                });
+                parts.add(in.ovdLegacyFormat() ? OdReward.legacyOvdFormat(completion) : FormatReward.score(completion));
+            }
+            case ACCURACY -> {
+                VlmR1Method m = method == null ? VlmR1Method.DEFAULT : method;
+                boolean mathVerify = options.mathVerifyGate() != MathVerifyGate.OFF;
+                parts.add(VlmR1Accuracy.score(completion, solution, m, mathVerify));
+                parts.add(FormatReward.score(completion));
+            }
+            default -> throw new AssertionError(task);
+        }
+        for (ExtraReward e : options.extraRewardsInOrder()) {
+            parts.add(switch (e) {
+                case REPETITION -> OdReward.repetition(completion);
+                case LENGTH -> OdReward.lengthCosine(completion, solution, in.completionTokens(), profile);
+            });
+        }
+        return new RewardScore(task, parts, false);
     }
 }

@@ -10,7 +10,13 @@ public enum Task {
     /** Visual-RFT fine-grained classification: a class name ({@code grpo_classification.py}). */
     CLASSIFICATION("classification", List.of("accuracy", "format")),
     /** Visual-RFT reasoning grounding (LISA): one box as {@code (x1,y1),(x2,y2)} ({@code grpo_lisa.py}). */
-    GROUNDING("grounding", List.of("accuracy", "format"));
+    GROUNDING("grounding", List.of("accuracy", "format")),
+    /** VLM-R1 referring-expression grounding: one {@code [x1, y1, x2, y2]} box (a VLM module's {@code iou_reward}). */
+    REC("rec", List.of("accuracy", "format")),
+    /** VLM-R1 open-vocabulary detection: a json list of {@code bbox_2d} and {@code label} ({@code grpo_jsonl.py}). */
+    OD("od", List.of("accuracy", "format")),
+    /** VLM-R1 text answers scored by {@code default}, {@code all_match}, {@code yes_no} or {@code mcq}. */
+    ACCURACY("accuracy", List.of("accuracy", "format"));
 
     private final String id;
     private final List<String> components;
@@ -25,14 +31,22 @@ public enum Task {
         return id;
     }
 
-    /** The reward components in upstream script order; the total is their sum. */
+    /** Whether this is one of VLM-R1's tasks (rec, od, accuracy) rather than Visual-RFT's. */
+    public boolean vlmR1() {
+        return this == REC || this == OD || this == ACCURACY;
+    }
+
+    /**
+     * The reward components in upstream script order, before any {@link ExtraReward}; the total is their sum.
+     */
     public List<String> components() {
         return components;
     }
 
     /**
      * The task named {@code name}: {@code detection}, {@code classification}, {@code grounding} (also
-     * {@code grounding_lisa} and {@code lisa}, the golden files' name).
+     * {@code grounding_lisa} and {@code lisa}, the golden files' name), {@code rec}, {@code od},
+     * {@code accuracy}.
      *
      * @throws IllegalArgumentException naming the accepted values
      */
@@ -45,8 +59,11 @@ public enum Task {
             case "detection", "det" -> DETECTION;
             case "classification", "cls" -> CLASSIFICATION;
             case "grounding", "grounding_lisa", "lisa" -> GROUNDING;
-            default -> throw new IllegalArgumentException(
-                    "task: unknown task '" + name + "'; expected detection, classification or grounding");
+            case "rec" -> REC;
+            case "od", "ovd" -> OD;
+            case "accuracy" -> ACCURACY;
+            default -> throw new IllegalArgumentException("task: unknown task '" + name
+                    + "'; expected detection, classification, grounding (Visual-RFT) or rec, od, accuracy (VLM-R1)");
         };
     }
 }

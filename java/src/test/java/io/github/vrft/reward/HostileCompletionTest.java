@@ -22,6 +22,40 @@ class HostileCompletionTest {
     private static final String GT_DET = "<answer>[{'Position': [120, 130, 320, 330], 'Confidence': 1}]</answer>";
     private static final String GT_CLS = "<answer>garden phlox</answer>";
     private static final String GT_LISA = "<answer> (100,200),(400,600) </answer>";
+    private static final String GT_REC = "<answer> [100, 120, 300, 360] </answer>";
+    private static final String GT_OD = "<answer> ```json\n[{\"bbox_2d\": [100, 100, 200, 200], \"label\": \"cat\"}]\n``` </answer>";
+    private static final VlmR1Inputs QWEN = VlmR1Inputs.rec(RecModel.QWEN, new int[] {644, 476}, new int[] {1, 34, 46});
+
+    /** Every VLM-R1 way of scoring a task: each REC model, each od method, each text method. */
+    private static List<VlmR1Inputs> vlmR1Inputs(Task task) {
+        List<VlmR1Inputs> out = new ArrayList<>();
+        switch (task) {
+            case REC -> {
+                for (RecModel m : RecModel.values()) {
+                    out.add(VlmR1Inputs.rec(m, QWEN.imageSizeWh(), QWEN.imageGridThw()));
+                }
+            }
+            case OD, ACCURACY -> {
+                for (VlmR1Method m : VlmR1Method.values()) {
+                    if (m.detection() == (task == Task.OD)) {
+                        out.add(VlmR1Inputs.method(m).withOvdLegacyFormat(m == VlmR1Method.MAP));
+                    }
+                }
+            }
+            default -> out.add(VlmR1Inputs.defaults());
+        }
+        return out;
+    }
+
+    private static String solutionFor(Task task) {
+        return switch (task) {
+            case DETECTION -> GT_DET;
+            case CLASSIFICATION, ACCURACY -> GT_CLS;
+            case GROUNDING -> GT_LISA;
+            case REC -> GT_REC;
+            case OD -> GT_OD;
+        };
+    }
 
     private static List<Object[]> inputs() {
         List<Object[]> in = new ArrayList<>();
@@ -67,21 +101,26 @@ class HostileCompletionTest {
             boolean unparseable = (Boolean) c[2];
             for (Profile profile : Profile.values()) {
                 tests.add(DynamicTest.dynamicTest(name + " / " + profile.id(), () -> {
-                    RewardScorer scorer = new RewardScorer(RewardOptions.of(profile));
+                    RewardScorer scorer = new RewardScorer(RewardOptions.of(profile)
+                            .withExtraRewards(java.util.EnumSet.allOf(ExtraReward.class)));
                     for (Task task : Task.values()) {
-                        String gt = switch (task) {
-                            case DETECTION -> GT_DET;
-                            case CLASSIFICATION -> GT_CLS;
-                            case GROUNDING -> GT_LISA;
-                        };
-                        RewardScore s = assertTimeoutPreemptively(Duration.ofSeconds(10),
-                                () -> scorer.score(task, completion, gt), name + " / " + task.id());
-                        assertNotNull(s);
-                        assertEquals(task.components().size(), s.components().size());
-                        if (task == Task.DETECTION && unparseable) {
-                            assertEquals(0.0, s.value("accuracy_iou"), 0.0, name);
-                            assertEquals(0.0, s.value("accuracy_confidence"), 0.0, name);
-                            assertTrue(s.diagnostics().containsKey("accuracy_iou"), name + ": no reason given");
+                        if (!profile.scores(task)) {
+                            continue;
+                        }
+                        String gt = solutionFor(task);
+                        for (VlmR1Inputs in : vlmR1Inputs(task)) {
+                            RewardScore s = assertTimeoutPreemptively(Duration.ofSeconds(10),
+                                    () -> scorer.score(task, completion, gt, in), name + " / " + task.id());
+                            assertNotNull(s);
+                            assertEquals(task.components().size() + (task.vlmR1() ? 2 : 0), s.components().size());
+                            for (Component part : s.components()) {
+                                assertTrue(Double.isFinite(part.value()), name + " / " + task.id() + ": " + part);
+                            }
+                            if (task == Task.DETECTION && unparseable) {
+                                assertEquals(0.0, s.value("accuracy_iou"), 0.0, name);
+                                assertEquals(0.0, s.value("accuracy_confidence"), 0.0, name);
+                                assertTrue(s.diagnostics().containsKey("accuracy_iou"), name + ": no reason given");
+                            }
                         }
                     }
                 }));
@@ -93,10 +132,15 @@ class HostileCompletionTest {
     @TestFactory
     Stream<DynamicTest> hostileSolutionsToo() {
         RewardScorer scorer = new RewardScorer(RewardOptions.defaults());
+        RewardScorer vlmR1 = new RewardScorer(RewardOptions.of(Profile.VLM_R1)
+                .withExtraRewards(java.util.EnumSet.allOf(ExtraReward.class)));
         return inputs().stream().map(c -> DynamicTest.dynamicTest((String) c[0], () -> {
             for (Task task : Task.values()) {
-                assertTimeoutPreemptively(Duration.ofSeconds(10),
-                        () -> scorer.score(task, "<think>x</think><answer>[{'Position': [1, 2, 3, 4], 'Confidence': 0.5}]</answer>", (String) c[1]));
+                RewardScorer s = task.vlmR1() ? vlmR1 : scorer;
+                for (VlmR1Inputs in : vlmR1Inputs(task)) {
+                    assertTimeoutPreemptively(Duration.ofSeconds(10),
+                            () -> s.score(task, "<think>x</think><answer>[{'Position': [1, 2, 3, 4], 'Confidence': 0.5}]</answer>", (String) c[1], in));
+                }
             }
         }));
     }

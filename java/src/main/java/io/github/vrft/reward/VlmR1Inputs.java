@@ -1,0 +1,74 @@
+package io.github.vrft.reward;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * The per-completion inputs of the VLM-R1 rewards beyond completion and solution.
+ *
+ * @param model            the REC module (task rec); {@link RecModel#QWEN} by default
+ * @param method           the accuracy method (tasks od and accuracy); od_ap for od and default for accuracy
+ *                         when null
+ * @param imageSizeWh      the original image's (width, height), which the Qwen REC reward reads with
+ *                         {@code PIL.Image.open}; null where not needed
+ * @param imageGridThw     the Qwen processor's {@code image_grid_thw} (t, h, w): the model saw
+ *                         {@code (14·w) × (14·h)} pixels; null where not needed
+ * @param completionTokens the completion's length in tokens for the cosine length reward; null counts
+ *                         whitespace-separated words (the golden files' stand-in for the tokenizer)
+ * @param ovdLegacyFormat  score {@code format} of an od line with the legacy OVD pattern (qwen_module.py at
+ *                         5faf4b1) instead of the generic fullmatch
+ */
+public record VlmR1Inputs(RecModel model, VlmR1Method method, int[] imageSizeWh, int[] imageGridThw,
+                          Integer completionTokens, boolean ovdLegacyFormat) {
+    public VlmR1Inputs {
+        Objects.requireNonNull(model, "model");
+        if (imageSizeWh != null) {
+            if (imageSizeWh.length != 2 || imageSizeWh[0] <= 0 || imageSizeWh[1] <= 0) {
+                throw new IllegalArgumentException("imageSizeWh: expected two positive ints (width, height), got "
+                        + Arrays.toString(imageSizeWh));
+            }
+            imageSizeWh = imageSizeWh.clone();
+        }
+        if (imageGridThw != null) {
+            if (imageGridThw.length != 3 || imageGridThw[0] <= 0 || imageGridThw[1] <= 0 || imageGridThw[2] <= 0) {
+                throw new IllegalArgumentException("imageGridThw: expected three positive ints (t, h, w), got "
+                        + Arrays.toString(imageGridThw));
+            }
+            imageGridThw = imageGridThw.clone();
+        }
+        if (completionTokens != null && completionTokens < 0) {
+            throw new IllegalArgumentException("completionTokens: must be >= 0, got " + completionTokens);
+        }
+    }
+
+    /** Qwen model, default methods, no image, whitespace token count, generic format. */
+    public static VlmR1Inputs defaults() {
+        return new VlmR1Inputs(RecModel.QWEN, null, null, null, null, false);
+    }
+
+    public static VlmR1Inputs rec(RecModel model, int[] imageSizeWh, int[] imageGridThw) {
+        return new VlmR1Inputs(model, null, imageSizeWh, imageGridThw, null, false);
+    }
+
+    public static VlmR1Inputs method(VlmR1Method method) {
+        return new VlmR1Inputs(RecModel.QWEN, method, null, null, null, false);
+    }
+
+    public VlmR1Inputs withCompletionTokens(Integer tokens) {
+        return new VlmR1Inputs(model, method, imageSizeWh, imageGridThw, tokens, ovdLegacyFormat);
+    }
+
+    public VlmR1Inputs withOvdLegacyFormat(boolean legacy) {
+        return new VlmR1Inputs(model, method, imageSizeWh, imageGridThw, completionTokens, legacy);
+    }
+
+    @Override
+    public int[] imageSizeWh() {
+        return imageSizeWh == null ? null : imageSizeWh.clone();
+    }
+
+    @Override
+    public int[] imageGridThw() {
+        return imageGridThw == null ? null : imageGridThw.clone();
+    }
+}

@@ -1,0 +1,442 @@
+package io.github.vrft.reward;
+
+import io.github.vrft.answer.PyNum;
+import io.github.vrft.answer.PyText;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The text handling of VLM-R1's reward code (spec §2), as hand-written scanners rather than regexes: each
+ * upstream pattern is a search with lazy {@code .*?} groups, which a backtracking engine can take cubic time
+ * on; each scanner below decides the same match in one or two passes. The property tests compare them with
+ * {@link java.util.regex} on random strings.
+ */
+final class VlmR1Text {
+    private VlmR1Text() {}
+
+    private static final String THINK = "<think>";
+    private static final String THINK_CLOSE = "</think>";
+    private static final String OPEN = PyText.ANSWER_OPEN;
+    private static final String CLOSE = PyText.ANSWER_CLOSE;
+
+    /** The group of the last match of {@code re.findall(r'<answer>(.*?)</answer>', s, re.DOTALL)}, or null. */
+    static String lastAnswerDotall(String s) {
+        String last = null;
+        int pos = 0;
+        while (true) {
+            int open = s.indexOf(OPEN, pos);
+            if (open < 0) {
+                return last;
+            }
+            int close = s.indexOf(CLOSE, open + OPEN.length());
+            if (close < 0) {
+                return last;
+            }
+            last = s.substring(open + OPEN.length(), close);
+            pos = close + CLOSE.length();
+        }
+    }
+
+    /**
+     * {@code grpo_jsonl.clean_text}: the last answer block if any; a {@code \n} (then a {@code \r}) after
+     * whitespace is deleted and any other becomes a space; then {@code strip()}, {@code rstrip('.')},
+     * {@code lower()}.
+     */
+    static String cleanText(String text) {
+        String a = lastAnswerDotall(text);
+        if (a != null) {
+            text = a;
+        }
+        for (char ch : new char[] {'\n', '\r'}) {
+            if (text.indexOf(ch) >= 0) {
+                text = replaceNewline(deleteNewlineAfterSpace(text, ch), ch);
+            }
+        }
+        String t = PyText.strip(text);
+        int end = t.length();
+        while (end > 0 && t.charAt(end - 1) == '.') {
+            end--;
+        }
+        return t.substring(0, end).toLowerCase(Locale.ROOT);
+    }
+
+    /** {@code re.sub(r'(?<=\s)' + ch, '', text)}: the lookbehind reads the original text. */
+    private static String deleteNewlineAfterSpace(String text, char ch) {
+        StringBuilder b = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == ch && i > 0 && PyText.isSpace(text.charAt(i - 1))) {
+                continue;
+            }
+            b.append(c);
+        }
+        return b.toString();
+    }
+
+    /** {@code re.sub(r'(?<!\s)' + ch, ' ', text)}. */
+    private static String replaceNewline(String text, char ch) {
+        StringBuilder b = new StringBuilder(text);
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) == ch && (i == 0 || !PyText.isSpace(text.charAt(i - 1)))) {
+                b.setCharAt(i, ' ');
+            }
+        }
+        return b.toString();
+    }
+
+    // ---- boxes -----------------------------------------------------------------------------------------
+
+    /** The four integer groups of a {@code \[(\d+),\s*(\d+),\s*(\d+),\s*(\d+)]} match, and where it ends. */
+    record IntBox(String[] digits, int start, int end) {}
+
+    /**
+     * The first match of {@code \[(\d+),\s*(\d+),\s*(\d+),\s*(\d+)]} at or after {@code from}, or null.
+     * {@code \d} and {@code \s} are Unicode, as in Python. From a given {@code [} the pattern can match only
+     * one way, and a match holds no other {@code [}, so trying each {@code [} in turn is linear.
+     */
+    static IntBox findIntBox(String s, int from) {
+        int p = s.indexOf('[', from);
+        while (p >= 0) {
+            IntBox b = intBoxAt(s, p);
+            if (b != null) {
+                return b;
+            }
+            p = s.indexOf('[', p + 1);
+        }
+        return null;
+    }
+
+    private static IntBox intBoxAt(String s, int p) {
+        String[] groups = new String[4];
+        int i = p + 1;
+        for (int k = 0; k < 4; k++) {
+            if (k > 0) {
+                if (i >= s.length() || s.charAt(i) != ',') {
+                    return null;
+                }
+                i++;
+                while (i < s.length() && PyText.isSpace(s.charAt(i))) {
+                    i++;
+                }
+            }
+            int start = i;
+            while (i < s.length() && isDigit(s.charAt(i))) {
+                i++;
+            }
+            if (i == start) {
+                return null;
+            }
+            groups[k] = s.substring(start, i);
+        }
+        if (i >= s.length() || s.charAt(i) != ']') {
+            return null;
+        }
+        return new IntBox(groups, p, i + 1);
+    }
+
+    /** Python's {@code \d} on str: any Unicode decimal digit (category Nd). */
+    static boolean isDigit(char c) {
+        return c <= '9' ? c >= '0' : Character.getType(c) == Character.DECIMAL_DIGIT_NUMBER;
+    }
+
+    /** {@code bool(re.search(r'\d', s))}. */
+    static boolean hasDigit(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (isDigit(s.charAt(i))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The REC prediction box's ints: {@code int()} of each group (Long or BigInteger). */
+    static Object[] ints(IntBox b) {
+        Object[] out = new Object[4];
+        for (int k = 0; k < 4; k++) {
+            out[k] = PyNum.intFromDigits(b.digits()[k]);
+        }
+        return out;
+    }
+
+    // ---- format rewards ---------------------------------------------------------------------------------
+
+    /**
+     * Where the body of the earliest {@code <answer>} reachable by {@code <think>.*?</think>\s*<answer>}
+     * begins (searching from {@code <think>} at {@code thinkAt}), or -1. Later {@code </think>} give later
+     * answers, and every part after it only needs "some text after", so the earliest is the one to test.
+     */
+    private static int answerBodyAfterThink(String s, int thinkAt) {
+        int j = s.indexOf(THINK_CLOSE, thinkAt + THINK.length());
+        while (j >= 0) {
+            int k = j + THINK_CLOSE.length();
+            while (k < s.length() && PyText.isSpace(s.charAt(k))) {
+                k++;
+            }
+            if (s.startsWith(OPEN, k)) {
+                return k + OPEN.length();
+            }
+            j = s.indexOf(THINK_CLOSE, j + 1);
+        }
+        return -1;
+    }
+
+    /**
+     * Qwen2VLModule.format_reward_rec: {@code re.search(r"<think>.*?</think>\s*<answer>.*?\{.*\[\d+,\s*\d+,\s*\d+,\s*\d+\].*\}.*?</answer>", s, re.DOTALL)}.
+     * With {@code fullmatch} (the legacy REC reward) the text must also start with {@code <think>} and end
+     * with {@code </answer>}.
+     */
+    static boolean qwenRecFormat(String s, boolean fullmatch) {
+        int think = s.indexOf(THINK);
+        if (think < 0 || (fullmatch && think != 0)) {
+            return false;
+        }
+        int body = answerBodyAfterThink(s, think);
+        if (body < 0) {
+            return false;
+        }
+        int brace = s.indexOf('{', body);
+        if (brace < 0) {
+            return false;
+        }
+        IntBox box = findIntBox(s, brace + 1);
+        if (box == null) {
+            return false;
+        }
+        int closeBrace = s.indexOf('}', box.end());
+        if (closeBrace < 0) {
+            return false;
+        }
+        if (fullmatch) {
+            return s.endsWith(CLOSE) && closeBrace + 1 <= s.length() - CLOSE.length();
+        }
+        return s.lastIndexOf(CLOSE) >= closeBrace + 1;
+    }
+
+    /** InvernVLModule.format_reward_rec: the Qwen pattern without the braces. */
+    static boolean internVlRecFormat(String s) {
+        int think = s.indexOf(THINK);
+        if (think < 0) {
+            return false;
+        }
+        int body = answerBodyAfterThink(s, think);
+        if (body < 0) {
+            return false;
+        }
+        IntBox box = findIntBox(s, body);
+        return box != null && s.lastIndexOf(CLOSE) >= box.end();
+    }
+
+    /** GLMVModule.format_reward_rec: {@code re.search(r"<think>(.*?)<answer>(.*?)</answer>", s, re.DOTALL)}. */
+    static boolean glmRecFormat(String s) {
+        int think = s.indexOf(THINK);
+        if (think < 0) {
+            return false;
+        }
+        int open = s.indexOf(OPEN, think + THINK.length());
+        return open >= 0 && s.indexOf(CLOSE, open + OPEN.length()) >= 0;
+    }
+
+    /**
+     * The legacy OVD format (qwen_module.py at 5faf4b1): a search for
+     * {@code <think>.*?</think>\s*<answer>.*?\[.*?{"bbox_2d":\s*\[\s*\d+,\s*\d+,\s*\d+,\s*\d+\s*\]\s*,\s*"label":\s*".*?"\s*}.*?\].*?</answer>}
+     * with DOTALL.
+     */
+    static boolean legacyOvdFormat(String s) {
+        int think = s.indexOf(THINK);
+        if (think < 0) {
+            return false;
+        }
+        int body = answerBodyAfterThink(s, think);
+        if (body < 0) {
+            return false;
+        }
+        int bracket = s.indexOf('[', body);
+        if (bracket < 0) {
+            return false;
+        }
+        final String head = "{\"bbox_2d\":";
+        int q = s.indexOf(head, bracket + 1);
+        while (q >= 0) {
+            int end = ovdObjectEnd(s, q + head.length());
+            if (end >= 0) {
+                int closeBracket = s.indexOf(']', end);
+                return closeBracket >= 0 && s.lastIndexOf(CLOSE) >= closeBracket + 1;
+            }
+            q = s.indexOf(head, q + 1);
+        }
+        return false;
+    }
+
+    /**
+     * The end of {@code \s*\[\s*\d+,\s*\d+,\s*\d+,\s*\d+\s*\]\s*,\s*"label":\s*".*?"\s*}} from {@code i}, the
+     * lazy label taking the earliest {@code "} followed by optional whitespace and a brace; -1 if none.
+     */
+    private static int ovdObjectEnd(String s, int i) {
+        i = skipSpace(s, i);
+        if (!s.startsWith("[", i)) {
+            return -1;
+        }
+        i = skipSpace(s, i + 1);
+        for (int k = 0; k < 4; k++) {
+            if (k > 0) {
+                if (!s.startsWith(",", i)) {
+                    return -1;
+                }
+                i = skipSpace(s, i + 1);
+            }
+            int start = i;
+            while (i < s.length() && isDigit(s.charAt(i))) {
+                i++;
+            }
+            if (i == start) {
+                return -1;
+            }
+            if (k == 3) {
+                i = skipSpace(s, i);
+            }
+        }
+        if (!s.startsWith("]", i)) {
+            return -1;
+        }
+        i = skipSpace(s, i + 1);
+        if (!s.startsWith(",", i)) {
+            return -1;
+        }
+        i = skipSpace(s, i + 1);
+        if (!s.startsWith("\"label\":", i)) {
+            return -1;
+        }
+        i = skipSpace(s, i + "\"label\":".length());
+        if (!s.startsWith("\"", i)) {
+            return -1;
+        }
+        int quote = s.indexOf('"', i + 1);
+        while (quote >= 0) {
+            int after = skipSpace(s, quote + 1);
+            if (s.startsWith("}", after)) {
+                return after + 1;
+            }
+            quote = s.indexOf('"', quote + 1);
+        }
+        return -1;
+    }
+
+    private static int skipSpace(String s, int i) {
+        while (i < s.length() && PyText.isSpace(s.charAt(i))) {
+            i++;
+        }
+        return i;
+    }
+
+    // ---- choices ----------------------------------------------------------------------------------------
+
+    private static final String[] CHOICE_KEYWORDS = {
+        "答案", "选择", "正确", "是", "对",
+        "answer", "correct", "choose", "select", "right",
+        "认为", "应该", "觉得", "think", "believe", "should",
+    };
+
+    /**
+     * {@code grpo_jsonl.extract_choice}: upper-case, collapse whitespace runs to one space, take the letters
+     * A-Z not preceded by a letter A-Z and followed by {@code .,?!:;} or the end; with several, score each by
+     * keywords within 20 characters of its first occurrence, +2 past 70% of the text, +1 when followed by
+     * {@code 。.!！,，}, and take the first best. Positions count code points, as Python's do.
+     */
+    static String extractChoice(String text) {
+        String up = text.toUpperCase(Locale.ROOT);
+        StringBuilder b = new StringBuilder(up.length());
+        for (int i = 0; i < up.length(); ) {
+            if (PyText.isSpace(up.charAt(i))) {
+                while (i < up.length() && PyText.isSpace(up.charAt(i))) {
+                    i++;
+                }
+                b.append(' ');
+            } else {
+                b.append(up.charAt(i++));
+            }
+        }
+        int[] t = b.toString().codePoints().toArray();
+        List<Integer> choices = new ArrayList<>();
+        for (int i = 0; i < t.length; i++) {
+            if (isAsciiUpper(t[i]) && (i == 0 || !isAsciiUpper(t[i - 1]))
+                    && (i + 1 == t.length || ".,?!:;".indexOf(t[i + 1]) >= 0)) {
+                choices.add(t[i]);
+            }
+        }
+        if (choices.isEmpty()) {
+            return null;
+        }
+        if (choices.size() == 1) {
+            return Character.toString(choices.get(0));
+        }
+        // Every occurrence of a letter adds the same points (they depend on its first position only), so
+        // score each distinct letter once and multiply: a text of a million "A." stays linear.
+        Map<Integer, Integer> counts = new LinkedHashMap<>();
+        for (int c : choices) {
+            counts.merge(c, 1, Integer::sum);
+        }
+        Map<Integer, Integer> scores = new LinkedHashMap<>();
+        for (Map.Entry<Integer, Integer> e : counts.entrySet()) {
+            int c = e.getKey();
+            int pos = indexOf(t, c);
+            int from = Math.max(0, pos - 20);
+            int to = Math.min(t.length, pos + 20);
+            String context = new String(t, from, to - from);
+            int add = 0;
+            for (String kw : CHOICE_KEYWORDS) {
+                if (context.contains(kw.toUpperCase(Locale.ROOT))) {
+                    add++;
+                }
+            }
+            if (pos > t.length * 0.7) {
+                add += 2;
+            }
+            if (pos < t.length - 1 && "。.!！,，".indexOf(t[pos + 1]) >= 0) {
+                add++;
+            }
+            scores.put(c, add * e.getValue());
+        }
+        int best = -1;
+        int bestScore = Integer.MIN_VALUE;
+        for (Map.Entry<Integer, Integer> e : scores.entrySet()) {
+            if (e.getValue() > bestScore) {
+                best = e.getKey();
+                bestScore = e.getValue();
+            }
+        }
+        return Character.toString(best);
+    }
+
+    private static boolean isAsciiUpper(int c) {
+        return c >= 'A' && c <= 'Z';
+    }
+
+    private static int indexOf(int[] t, int c) {
+        for (int i = 0; i < t.length; i++) {
+            if (t[i] == c) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** The first {@code yes} or {@code no} substring of {@code s} (already lower-cased), or "". */
+    static String firstYesNo(String s) {
+        int yes = s.indexOf("yes");
+        int no = s.indexOf("no");
+        if (yes < 0 && no < 0) {
+            return "";
+        }
+        if (yes < 0) {
+            return "no";
+        }
+        if (no < 0) {
+            return "yes";
+        }
+        return yes < no ? "yes" : "no";
+    }
+}
