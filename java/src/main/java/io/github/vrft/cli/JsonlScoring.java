@@ -11,6 +11,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.vrft.reward.Component;
+import io.github.vrft.reward.RecModel;
+import io.github.vrft.reward.VlmR1Inputs;
+import io.github.vrft.reward.VlmR1Method;
 import io.github.vrft.reward.RewardScore;
 import io.github.vrft.reward.RewardScorer;
 import io.github.vrft.reward.Task;
@@ -79,8 +82,8 @@ public final class JsonlScoring {
         long count;
         double totalSum;
 
-        TaskStats(Task t) {
-            names = t.components();
+        TaskStats(List<String> names) {
+            this.names = names;
             sums = new double[names.size()];
             zeroWithReason = new long[names.size()];
         }
@@ -178,7 +181,9 @@ public final class JsonlScoring {
                             continue;
                         }
                         tally[1]++;
-                        stats.computeIfAbsent(row.score.task(), TaskStats::new).add(row.score);
+                        RewardScore sc = row.score;
+                        stats.computeIfAbsent(sc.task(), t -> new TaskStats(sc.components().stream().map(Component::name).toList()))
+                                .add(sc);
                         String id = row.node.get("prompt_id").asText();
                         Group g = open.computeIfAbsent(id, k -> {
                             Group ng = new Group();
@@ -309,13 +314,86 @@ public final class JsonlScoring {
             row.error = e.getMessage();
             return;
         }
+        VlmR1Inputs inputs;
         try {
-            row.score = scorer.score(task, completion, obj.get("solution").asText());
+            inputs = task.vlmR1() ? vlmR1Inputs(obj, task) : VlmR1Inputs.defaults();
+        } catch (IllegalArgumentException e) {
+            row.error = e.getMessage();
+            return;
+        }
+        try {
+            row.score = scorer.score(task, completion, obj.get("solution").asText(), inputs);
+        } catch (IllegalArgumentException e) {
+            row.error = e.getMessage(); // a task the profile does not score, a method of the wrong kind
         } catch (RuntimeException e) {
             // The scorer turns malformed completions into 0-with-a-reason; anything else is our bug, but one
             // line must not take down a scoring run.
             row.error = "internal error while scoring: " + e;
         }
+    }
+
+    /**
+     * The VLM-R1 fields of a line: {@code model} (rec), {@code reward_method} (also {@code accu_reward_method},
+     * upstream's column), {@code image_size_wh}, {@code image_grid_thw}, {@code completion_tokens} and
+     * {@code format} ({@code fullmatch} or {@code ovd-legacy}).
+     *
+     * @throws IllegalArgumentException naming the field
+     */
+    static VlmR1Inputs vlmR1Inputs(ObjectNode obj, Task task) {
+        RecModel model = RecModel.QWEN;
+        if (obj.hasNonNull("model")) {
+            if (!obj.get("model").isTextual()) {
+                throw new IllegalArgumentException("field 'model' must be a string");
+            }
+            model = RecModel.parse(obj.get("model").asText());
+        }
+        VlmR1Method method = null;
+        JsonNode m = obj.hasNonNull("reward_method") ? obj.get("reward_method") : obj.get("accu_reward_method");
+        if (m != null && !m.isNull()) {
+            if (!m.isTextual()) {
+                throw new IllegalArgumentException("field 'reward_method' must be a string");
+            }
+            method = VlmR1Method.parse(m.asText());
+        }
+        Integer tokens = null;
+        if (obj.hasNonNull("completion_tokens")) {
+            JsonNode t = obj.get("completion_tokens");
+            if (!t.canConvertToInt() || !t.isIntegralNumber() || t.asInt() < 0) {
+                throw new IllegalArgumentException("field 'completion_tokens' must be a non-negative integer");
+            }
+            tokens = t.asInt();
+        }
+        boolean ovdLegacy = false;
+        if (obj.hasNonNull("format")) {
+            String f = obj.get("format").asText();
+            ovdLegacy = switch (f.replace('_', '-')) {
+                case "fullmatch", "default" -> false;
+                case "ovd-legacy" -> true;
+                default -> throw new IllegalArgumentException("field 'format': unknown format reward '" + f
+                        + "'; expected fullmatch or ovd-legacy");
+            };
+        }
+        return new VlmR1Inputs(model, method, intArray(obj, "image_size_wh", 2), intArray(obj, "image_grid_thw", 3),
+                tokens, ovdLegacy);
+    }
+
+    private static int[] intArray(ObjectNode obj, String field, int n) {
+        if (!obj.hasNonNull(field)) {
+            return null;
+        }
+        JsonNode a = obj.get(field);
+        if (!a.isArray() || a.size() != n) {
+            throw new IllegalArgumentException("field '" + field + "' must be an array of " + n + " positive integers");
+        }
+        int[] out = new int[n];
+        for (int i = 0; i < n; i++) {
+            JsonNode v = a.get(i);
+            if (!v.isIntegralNumber() || !v.canConvertToInt() || v.asInt() <= 0) {
+                throw new IllegalArgumentException("field '" + field + "' must be an array of " + n + " positive integers");
+            }
+            out[i] = v.asInt();
+        }
+        return out;
     }
 
     /** A string, or TRL's conversational form {@code [{"role": "assistant", "content": "..."}]}. */

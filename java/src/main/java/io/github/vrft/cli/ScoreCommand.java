@@ -3,6 +3,7 @@ package io.github.vrft.cli;
 import io.github.vrft.grpo.AdvantageFlavor;
 import io.github.vrft.grpo.GroupAdvantages;
 import io.github.vrft.grpo.Groups;
+import io.github.vrft.reward.ExtraReward;
 import io.github.vrft.reward.MathVerifyGate;
 import io.github.vrft.reward.Profile;
 import io.github.vrft.reward.RewardOptions;
@@ -25,15 +26,26 @@ import java.util.concurrent.Callable;
 /** {@code vrft score}: rewards and group advantages for a JSON Lines file of rollouts. */
 @Command(name = "score", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-            "Scores rollouts: one JSON object per line with prompt_id, task, completion and solution.",
+            "Scores rollouts: one JSON object per line with prompt_id, task, completion and solution; VLM-R1 lines",
+            "may add model (rec: qwen, internvl, glm, legacy-binary), reward_method (od: od_ap, od_ap50, odLength,",
+            "weighted_sum, map; accuracy: default, all_match, yes_no, mcq), image_size_wh and image_grid_thw (the",
+            "qwen resize), completion_tokens and format (fullmatch or ovd-legacy).",
             "Writes each line back with \"rewards\" (components, total, total_f32), \"advantage\" (over the lines",
             "sharing its prompt_id) and \"diagnostics\" (why a component is 0). Without --input, scores an",
             "embedded sample and prints a summary table.",
             "Exit status: 0 all lines scored; 1 some lines could not be read (reported on stderr); 2 usage."})
 final class ScoreCommand implements Callable<Integer> {
     @Option(names = "--profile", paramLabel = "NAME", defaultValue = "visual-rft",
-            description = "visual-rft (faithful to upstream) or strict (upstream bugs fixed). Default: ${DEFAULT-VALUE}.")
+            description = "visual-rft (faithful to Visual-RFT: tasks detection, classification, grounding), vlm-r1 "
+                    + "(faithful to VLM-R1: tasks rec, od, accuracy) or strict (every task, upstream bugs fixed). "
+                    + "Default: ${DEFAULT-VALUE}.")
     String profile;
+
+    @Option(names = "--extra-rewards", paramLabel = "LIST", defaultValue = "",
+            description = "VLM-R1 reward functions to add on rec, od and accuracy lines: repetition, length (the "
+                    + "cosine length reward, component length_cosine; it reads completion_tokens, else counts words). "
+                    + "Comma-separated; default none.")
+    String extraRewards;
 
     @Option(names = {"-i", "--input"}, paramLabel = "FILE",
             description = "JSON Lines rollouts; - reads stdin. Default: the embedded sample.")
@@ -44,7 +56,8 @@ final class ScoreCommand implements Callable<Integer> {
     String output;
 
     @Option(names = "--math-verify-gate", paramLabel = "MODE", defaultValue = "off",
-            description = "off, or first-y1 to emulate Visual-RFT's math_verify pre-gate. Default: ${DEFAULT-VALUE}.")
+            description = "off, or first-y1 to emulate math_verify by number extraction: Visual-RFT's pre-gate, or the "
+                    + "first step of VLM-R1's default accuracy. Default: ${DEFAULT-VALUE}.")
     String gate;
 
     @Option(names = "--advantage", paramLabel = "FLAVOUR", defaultValue = "visual-rft",
@@ -65,7 +78,8 @@ final class ScoreCommand implements Callable<Integer> {
         RewardOptions options;
         AdvantageFlavor flavor;
         try {
-            options = new RewardOptions(Profile.parse(profile), MathVerifyGate.parse(gate));
+            options = new RewardOptions(Profile.parse(profile), MathVerifyGate.parse(gate),
+                    ExtraReward.parseList(extraRewards));
             flavor = AdvantageFlavor.parse(advantage);
         } catch (IllegalArgumentException e) {
             System.err.println("vrft score: " + e.getMessage());

@@ -103,6 +103,100 @@ class ScoreCommandTest {
         }
     }
 
+    /** Every VLM-R1 golden case as JSON Lines with the per-line fields, profile vlm-r1, both extra rewards. */
+    @Test
+    void everyVlmR1GoldenCaseThroughTheCommandLine() throws IOException {
+        List<String> lines = new ArrayList<>();
+        List<JsonNode> expected = new ArrayList<>();
+        Map<String, String> models = Map.of("qwen", "qwen", "internvl", "internvl", "glm", "glm",
+                "legacy_binary_0586aee", "legacy-binary");
+        for (JsonNode c : GoldenCases.load("/golden/vlm_r1_rewards.jsonl")) {
+            String task = c.get("task").asText();
+            JsonNode exp = c.get("expected");
+            if (task.equals("rec")) {
+                for (Map.Entry<String, String> m : models.entrySet()) {
+                    ObjectNode n = (ObjectNode) GoldenCases.JSON.readTree(line(c.get("id").asText() + "/" + m.getKey(),
+                            "rec", c.get("completion").asText(), c.get("solution").asText()));
+                    n.put("model", m.getValue());
+                    n.set("image_size_wh", c.get("inputs").get("image_size_wh"));
+                    n.set("image_grid_thw", c.get("inputs").get("image_grid_thw"));
+                    lines.add(n.toString());
+                    expected.add(exp.get(m.getKey()));
+                }
+            } else if (task.equals("od")) {
+                for (var it = exp.get("accuracy").fieldNames(); it.hasNext(); ) {
+                    String method = it.next();
+                    ObjectNode n = (ObjectNode) GoldenCases.JSON.readTree(line(c.get("id").asText() + "/" + method,
+                            "od", c.get("completion").asText(), c.get("solution").asText()));
+                    n.put("reward_method", method);
+                    lines.add(n.toString());
+                    ObjectNode e = GoldenCases.JSON.createObjectNode();
+                    e.set("accuracy", exp.get("accuracy").get(method));
+                    e.set("format", exp.get("format"));
+                    e.set("repetition", exp.get("repetition"));
+                    e.set("length_cosine", exp.get("length_cosine"));
+                    expected.add(e);
+                }
+            } else if (task.startsWith("accuracy_")) {
+                ObjectNode n = (ObjectNode) GoldenCases.JSON.readTree(line(c.get("id").asText(), "accuracy",
+                        c.get("completion").asText(), c.get("solution").asText()));
+                n.put("reward_method", exp.get("accu_reward_method").asText());
+                lines.add(n.toString());
+                ObjectNode e = GoldenCases.JSON.createObjectNode();
+                e.set("accuracy", exp.get("gate_off").get("accuracy"));
+                e.set("format", exp.get("format"));
+                expected.add(e);
+            }
+        }
+        Path out = dir.resolve("vlm-r1-out.jsonl");
+        Run r = run("score", "--profile", "vlm-r1", "--extra-rewards", "repetition,length", "-i",
+                write("vlm-r1.jsonl", lines).toString(), "-o", out.toString(), "-q");
+        assertEquals(0, r.exit(), r.stderr());
+        List<JsonNode> got = read(out);
+        assertEquals(expected.size(), got.size());
+        for (int i = 0; i < got.size(); i++) {
+            String id = got.get(i).get("prompt_id").asText();
+            JsonNode rewards = got.get(i).get("rewards");
+            for (var it = expected.get(i).fieldNames(); it.hasNext(); ) {
+                String comp = it.next();
+                JsonNode e = expected.get(i).get(comp);
+                if (comp.equals("total") || comp.equals("total_f32")) {
+                    continue;
+                }
+                if (e.isObject()) { // {"raises": T}: 0 and a diagnostic naming T
+                    assertEquals(0.0, rewards.get(comp).asDouble(), 0.0, id + " " + comp);
+                    assertTrue(got.get(i).get("diagnostics").get(comp).asText().contains(e.get("raises").asText()), id);
+                } else {
+                    assertEquals(GoldenCases.number(e), GoldenCases.number(rewards.get(comp)), 1e-9, id + " " + comp);
+                }
+            }
+        }
+    }
+
+    @Test
+    void vlmR1LinesWithBadFieldsAreReportedAndTheRestScored() throws IOException {
+        String rec = "<think>x</think><answer>{\"bbox_2d\": [1, 2, 30, 40]}</answer>";
+        String gt = "<answer> [1, 2, 30, 40] </answer>";
+        List<String> lines = List.of(
+                "{\"prompt_id\": 1, \"task\": \"rec\", \"model\": \"internvl\", \"completion\": \"" + rec.replace("\"", "\\\"") + "\", \"solution\": \"" + gt + "\"}",
+                "{\"prompt_id\": 2, \"task\": \"rec\", \"completion\": \"x\", \"solution\": \"" + gt + "\"}",
+                "{\"prompt_id\": 3, \"task\": \"od\", \"reward_method\": \"mcq\", \"completion\": \"x\", \"solution\": \"y\"}",
+                "{\"prompt_id\": 4, \"task\": \"rec\", \"model\": \"llava\", \"completion\": \"x\", \"solution\": \"y\"}",
+                "{\"prompt_id\": 5, \"task\": \"rec\", \"model\": \"qwen\", \"image_size_wh\": [640], \"image_grid_thw\": [1, 2, 3], \"completion\": \"x\", \"solution\": \"y\"}",
+                "{\"prompt_id\": 6, \"task\": \"detection\", \"completion\": \"x\", \"solution\": \"y\"}");
+        Path out = dir.resolve("bad-vlm.jsonl");
+        Run r = run("score", "--profile", "vlm-r1", "-i", write("bad-vlm-in.jsonl", lines).toString(), "-o", out.toString(), "-q");
+        assertEquals(1, r.exit(), r.stderr());
+        List<JsonNode> got = read(out);
+        assertEquals(1, got.size(), r.stderr());
+        assertEquals(1.0, got.get(0).get("rewards").get("accuracy").asDouble(), 0.0);
+        assertTrue(r.stderr().contains("line 2: imageSizeWh/imageGridThw"), r.stderr());
+        assertTrue(r.stderr().contains("line 3: reward_method: mcq does not score task od"), r.stderr());
+        assertTrue(r.stderr().contains("line 4: model: unknown REC model 'llava'"), r.stderr());
+        assertTrue(r.stderr().contains("line 5: field 'image_size_wh'"), r.stderr());
+        assertTrue(r.stderr().contains("line 6: task: detection is a Visual-RFT task; profile vlm-r1"), r.stderr());
+    }
+
     /**
      * Golden group grpo_group_cls_G8 has rewards [2, 1, 1, 2, 0, 2, 1, 1]; these completions score exactly
      * those totals (accuracy + format), so the command line must give the golden advantages.
