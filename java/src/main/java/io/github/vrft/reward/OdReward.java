@@ -45,20 +45,7 @@ final class OdReward {
 
     /** {@code re.findall(r'```json(.*?)```', s, re.DOTALL)[-1]}, or null. */
     static String lastJsonBlock(String s) {
-        String last = null;
-        int pos = 0;
-        while (true) {
-            int open = s.indexOf(FENCE_OPEN, pos);
-            if (open < 0) {
-                return last;
-            }
-            int close = s.indexOf(FENCE, open + FENCE_OPEN.length());
-            if (close < 0) {
-                return last;
-            }
-            last = s.substring(open + FENCE_OPEN.length(), close);
-            pos = close + FENCE.length();
-        }
+        return VlmR1Text.lastBlock(s, FENCE_OPEN, FENCE);
     }
 
     /** The group of {@code re.search(r'<open>(.*?)```', s, re.DOTALL)}, or null. */

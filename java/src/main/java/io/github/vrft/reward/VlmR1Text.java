@@ -25,19 +25,27 @@ final class VlmR1Text {
 
     /** The group of the last match of {@code re.findall(r'<answer>(.*?)</answer>', s, re.DOTALL)}, or null. */
     static String lastAnswerDotall(String s) {
+        return lastBlock(s, OPEN, CLOSE);
+    }
+
+    /**
+     * The group of the last match of {@code re.findall(open + '(.*?)' + close, s, re.DOTALL)} for literal
+     * delimiters, or null: findall's matches do not overlap, so each search resumes after the last close.
+     */
+    static String lastBlock(String s, String open, String close) {
         String last = null;
         int pos = 0;
         while (true) {
-            int open = s.indexOf(OPEN, pos);
-            if (open < 0) {
+            int o = s.indexOf(open, pos);
+            if (o < 0) {
                 return last;
             }
-            int close = s.indexOf(CLOSE, open + OPEN.length());
-            if (close < 0) {
+            int c = s.indexOf(close, o + open.length());
+            if (c < 0) {
                 return last;
             }
-            last = s.substring(open + OPEN.length(), close);
-            pos = close + CLOSE.length();
+            last = s.substring(o + open.length(), c);
+            pos = c + close.length();
         }
     }
 
@@ -169,6 +177,11 @@ final class VlmR1Text {
      * begins (searching from {@code <think>} at {@code thinkAt}), or -1. Later {@code </think>} give later
      * answers, and every part after it only needs "some text after", so the earliest is the one to test.
      */
+    private static int answerBody(String s) {
+        int think = s.indexOf(THINK);
+        return think < 0 ? -1 : answerBodyAfterThink(s, think);
+    }
+
     private static int answerBodyAfterThink(String s, int thinkAt) {
         int j = s.indexOf(THINK_CLOSE, thinkAt + THINK.length());
         while (j >= 0) {
@@ -218,11 +231,7 @@ final class VlmR1Text {
 
     /** InvernVLModule.format_reward_rec: the Qwen pattern without the braces. */
     static boolean internVlRecFormat(String s) {
-        int think = s.indexOf(THINK);
-        if (think < 0) {
-            return false;
-        }
-        int body = answerBodyAfterThink(s, think);
+        int body = answerBody(s);
         if (body < 0) {
             return false;
         }
@@ -246,11 +255,7 @@ final class VlmR1Text {
      * with DOTALL.
      */
     static boolean legacyOvdFormat(String s) {
-        int think = s.indexOf(THINK);
-        if (think < 0) {
-            return false;
-        }
-        int body = answerBodyAfterThink(s, think);
+        int body = answerBody(s);
         if (body < 0) {
             return false;
         }
