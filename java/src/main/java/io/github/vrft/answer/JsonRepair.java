@@ -42,9 +42,7 @@ public final class JsonRepair {
     }
 
     private void skipWs() {
-        while (i < s.length() && PyText.isSpace(s.charAt(i))) {
-            i++;
-        }
+        i = PyText.skipSpace(s, i);
     }
 
     private Object value() {

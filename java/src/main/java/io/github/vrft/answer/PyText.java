@@ -49,6 +49,14 @@ public final class PyText {
         return (b == 0 && e == s.length()) ? s : s.substring(b, e);
     }
 
+    /** The first index at or after {@code i} that is not Python whitespace ({@code s.length()} if none). */
+    public static int skipSpace(CharSequence s, int i) {
+        while (i < s.length() && isSpace(s.charAt(i))) {
+            i++;
+        }
+        return i;
+    }
+
     /** True when every character of {@code s[from:to]} is Python whitespace (vacuously true when empty). */
     public static boolean allSpace(CharSequence s, int from, int to) {
         for (int i = from; i < to; i++) {
@@ -112,10 +120,7 @@ public final class PyText {
         int finalClose = s.length() - ANSWER_CLOSE.length();
         int p = s.indexOf(thinkClose, think.length());
         while (p >= 0) {
-            int q = p + thinkClose.length();
-            while (q < s.length() && isSpace(s.charAt(q))) {
-                q++;
-            }
+            int q = skipSpace(s, p + thinkClose.length());
             if (s.startsWith(ANSWER_OPEN, q) && q + ANSWER_OPEN.length() <= finalClose) {
                 return true;
             }

@@ -291,20 +291,30 @@ final class OdReward {
 
     // ---- weighted_sum -----------------------------------------------------------------------------------
 
-    /** The weighted_sum accuracy: {@code clean_text} both, the {@code none} rule, then {@code detection_score}. */
+    /** The weighted_sum accuracy as a component. */
     static Component weightedSum(String completion, String solution, Profile profile) {
-        String content = VlmR1Text.cleanText(completion);
-        String sol = VlmR1Text.cleanText(solution);
-        if (sol.equals("none")) {
-            return content.equals("none") ? new Component("accuracy", 1.0, null)
-                    : zero("the solution is none and the cleaned answer is not 'none'");
-        }
         try {
-            double v = detectionScore(content, sol, profile);
-            return new Component("accuracy", v, v == 0 ? "no box matched with IoU >= 0.5, or no boxes" : null);
+            double v = weightedSumAccuracy(completion, solution, profile);
+            return new Component("accuracy", v, v == 0
+                    ? "no box matched with IoU >= 0.5, no boxes, or a none solution answered with something else" : null);
         } catch (Raised e) {
             return zero("upstream raises " + e.getMessage());
         }
+    }
+
+    /**
+     * What {@code accuracy_reward} (weighted_sum) and {@code cosine_rewards} both compute: {@code clean_text}
+     * on both texts, 1 or 0 by the {@code none} rule, else {@code detection_score}.
+     *
+     * @throws Raised where upstream raises
+     */
+    static double weightedSumAccuracy(String completion, String solution, Profile profile) {
+        String content = VlmR1Text.cleanText(completion);
+        String sol = VlmR1Text.cleanText(solution);
+        if (sol.equals("none")) {
+            return content.equals("none") ? 1.0 : 0.0;
+        }
+        return detectionScore(content, sol, profile);
     }
 
     /** {@code detection_score(content, sol)} with alpha 0.7, beta 0, gamma 0.3 and threshold 0.5. */
@@ -503,10 +513,7 @@ final class OdReward {
     static String bboxArrayText(String s) {
         int p = s.indexOf('[');
         while (p >= 0) {
-            int q = p + 1;
-            while (q < s.length() && PyText.isSpace(s.charAt(q))) {
-                q++;
-            }
+            int q = PyText.skipSpace(s, p + 1);
             if (q < s.length() && s.charAt(q) == '{') {
                 // Later starts only see later text, so if this one fails they fail too.
                 int b = s.indexOf("\"bbox_2d\"", q + 1);
@@ -516,10 +523,7 @@ final class OdReward {
                 }
                 int c = s.indexOf('}', l + 7);
                 while (c >= 0) {
-                    int r = c + 1;
-                    while (r < s.length() && PyText.isSpace(s.charAt(r))) {
-                        r++;
-                    }
+                    int r = PyText.skipSpace(s, c + 1);
                     if (r < s.length() && s.charAt(r) == ']') {
                         return s.substring(p, r + 1);
                     }
@@ -537,9 +541,7 @@ final class OdReward {
         List<String> out = new ArrayList<>();
         int i = 0;
         while (i < s.length()) {
-            while (i < s.length() && PyText.isSpace(s.charAt(i))) {
-                i++;
-            }
+            i = PyText.skipSpace(s, i);
             int start = i;
             while (i < s.length() && !PyText.isSpace(s.charAt(i))) {
                 i++;
@@ -560,18 +562,12 @@ final class OdReward {
      */
     static Component lengthCosine(String completion, String solution, Integer tokens, Profile profile) {
         final String name = "length_cosine";
-        String content = VlmR1Text.cleanText(completion);
-        String sol = VlmR1Text.cleanText(solution);
         double acc;
-        if (sol.equals("none")) {
-            acc = content.equals("none") ? 1.0 : 0.0;
-        } else {
-            try {
-                acc = detectionScore(content, sol, profile);
-            } catch (Raised e) {
-                return new Component(name, 0.0, "upstream raises " + e.getMessage()
-                        + " (cosine_rewards runs detection_score first)");
-            }
+        try {
+            acc = weightedSumAccuracy(completion, solution, profile);
+        } catch (Raised e) {
+            return new Component(name, 0.0, "upstream raises " + e.getMessage()
+                    + " (cosine_rewards runs detection_score first)");
         }
         int genLen = tokens != null ? tokens : split(completion).size();
         double minValue;

@@ -69,12 +69,17 @@ final class VlmR1Accuracy {
         return new Component("accuracy", r, r == 0 ? "no characters in common" + how : null);
     }
 
+    /** The student's answer for yes_no and mcq: the first {@code <answer>} (DOTALL), else the whole text; stripped. */
+    private static String firstAnswerOrAll(String content) {
+        String body = PyText.firstAnswerDotall(content);
+        return PyText.strip(body != null ? body : content);
+    }
+
     static Component yesNo(String content, String sol) {
         String c = content.toLowerCase(Locale.ROOT);
         String s = sol.toLowerCase(Locale.ROOT);
         String gt = groundTruth(s);
-        String body = PyText.firstAnswerDotall(c);
-        String student = PyText.strip(body != null ? body : c);
+        String student = firstAnswerOrAll(c);
         String g = VlmR1Text.firstYesNo(gt);
         String a = VlmR1Text.firstYesNo(student);
         return g.equals(a) ? one() : zero("answer says '" + a + "', the solution '" + g + "'");
@@ -84,9 +89,7 @@ final class VlmR1Accuracy {
         String gt = groundTruth(sol);
         String has = VlmR1Text.extractChoice(gt);
         String correct = has != null ? has.toUpperCase(Locale.ROOT) : PyText.strip(sol);
-        String body = PyText.firstAnswerDotall(content);
-        String student = PyText.strip(body != null ? body : content);
-        String choice = VlmR1Text.extractChoice(student);
+        String choice = VlmR1Text.extractChoice(firstAnswerOrAll(content));
         if (choice == null) {
             return zero("no choice letter followed by punctuation or the end of the answer");
         }

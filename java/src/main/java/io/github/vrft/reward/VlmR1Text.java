@@ -126,10 +126,7 @@ final class VlmR1Text {
                 if (i >= s.length() || s.charAt(i) != ',') {
                     return null;
                 }
-                i++;
-                while (i < s.length() && PyText.isSpace(s.charAt(i))) {
-                    i++;
-                }
+                i = PyText.skipSpace(s, i + 1);
             }
             int start = i;
             while (i < s.length() && isDigit(s.charAt(i))) {
@@ -185,10 +182,7 @@ final class VlmR1Text {
     private static int answerBodyAfterThink(String s, int thinkAt) {
         int j = s.indexOf(THINK_CLOSE, thinkAt + THINK.length());
         while (j >= 0) {
-            int k = j + THINK_CLOSE.length();
-            while (k < s.length() && PyText.isSpace(s.charAt(k))) {
-                k++;
-            }
+            int k = PyText.skipSpace(s, j + THINK_CLOSE.length());
             if (s.startsWith(OPEN, k)) {
                 return k + OPEN.length();
             }
@@ -281,17 +275,17 @@ final class VlmR1Text {
      * lazy label taking the earliest {@code "} followed by optional whitespace and a brace; -1 if none.
      */
     private static int ovdObjectEnd(String s, int i) {
-        i = skipSpace(s, i);
+        i = PyText.skipSpace(s, i);
         if (!s.startsWith("[", i)) {
             return -1;
         }
-        i = skipSpace(s, i + 1);
+        i = PyText.skipSpace(s, i + 1);
         for (int k = 0; k < 4; k++) {
             if (k > 0) {
                 if (!s.startsWith(",", i)) {
                     return -1;
                 }
-                i = skipSpace(s, i + 1);
+                i = PyText.skipSpace(s, i + 1);
             }
             int start = i;
             while (i < s.length() && isDigit(s.charAt(i))) {
@@ -301,40 +295,33 @@ final class VlmR1Text {
                 return -1;
             }
             if (k == 3) {
-                i = skipSpace(s, i);
+                i = PyText.skipSpace(s, i);
             }
         }
         if (!s.startsWith("]", i)) {
             return -1;
         }
-        i = skipSpace(s, i + 1);
+        i = PyText.skipSpace(s, i + 1);
         if (!s.startsWith(",", i)) {
             return -1;
         }
-        i = skipSpace(s, i + 1);
+        i = PyText.skipSpace(s, i + 1);
         if (!s.startsWith("\"label\":", i)) {
             return -1;
         }
-        i = skipSpace(s, i + "\"label\":".length());
+        i = PyText.skipSpace(s, i + "\"label\":".length());
         if (!s.startsWith("\"", i)) {
             return -1;
         }
         int quote = s.indexOf('"', i + 1);
         while (quote >= 0) {
-            int after = skipSpace(s, quote + 1);
+            int after = PyText.skipSpace(s, quote + 1);
             if (s.startsWith("}", after)) {
                 return after + 1;
             }
             quote = s.indexOf('"', quote + 1);
         }
         return -1;
-    }
-
-    private static int skipSpace(String s, int i) {
-        while (i < s.length() && PyText.isSpace(s.charAt(i))) {
-            i++;
-        }
-        return i;
     }
 
     // ---- choices ----------------------------------------------------------------------------------------
@@ -356,9 +343,7 @@ final class VlmR1Text {
         StringBuilder b = new StringBuilder(up.length());
         for (int i = 0; i < up.length(); ) {
             if (PyText.isSpace(up.charAt(i))) {
-                while (i < up.length() && PyText.isSpace(up.charAt(i))) {
-                    i++;
-                }
+                i = PyText.skipSpace(up, i);
                 b.append(' ');
             } else {
                 b.append(up.charAt(i++));
