@@ -456,11 +456,4 @@ public final class JsonlScoring {
         return new LineReader(Files.newInputStream(p), MAX_LINE_BYTES);
     }
 
-    /** Writes rows through a buffered writer on a path, or stdout. */
-    static Writer openOutput(String path) throws IOException {
-        if (path == null || path.equals("-")) {
-            return new BufferedWriter(new java.io.OutputStreamWriter(System.out, StandardCharsets.UTF_8), 1 << 16);
-        }
-        return Files.newBufferedWriter(Path.of(path), StandardCharsets.UTF_8);
-    }
 }

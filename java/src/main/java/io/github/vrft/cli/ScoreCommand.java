@@ -107,13 +107,20 @@ final class ScoreCommand implements Callable<Integer> {
                 r -> groupAdvantages(r, flavor), System.err, progress);
         JsonlScoring.Summary summary;
         String out = output != null ? output : (sample ? null : "-");
-        try (Writer w = out == null ? Writer.nullWriter() : JsonlScoring.openOutput(out)) {
-            summary = scoring.run(path, w);
+        OutputTarget target = null;
+        try {
+            target = out == null ? OutputTarget.discard() : OutputTarget.open(out);
+            summary = scoring.run(path, target.writer());
+            target.commit();
         } catch (IOException e) {
-            System.err.println("vrft score: " + (out == null || out.equals("-") ? "stdout" : out) + ": " + e.getMessage()
-                    + "; the output is incomplete");
+            String name = target != null ? target.name() : out;
+            System.err.println("vrft score: " + name + ": " + describe(e) + "; "
+                    + (target != null ? target.failureNote() : "nothing was written"));
             return 1;
         } finally {
+            if (target != null) {
+                target.close();
+            }
             if (temp != null) {
                 Files.deleteIfExists(temp);
             }
@@ -123,6 +130,14 @@ final class ScoreCommand implements Callable<Integer> {
             printSummary(table, summary, options, sample);
         }
         return summary.badLines() > 0 ? 1 : 0;
+    }
+
+    /** An I/O error in words: the message, or the exception's type where it has none. */
+    private static String describe(IOException e) {
+        String m = e.getMessage();
+        return e instanceof java.nio.file.NoSuchFileException ? "no such file or directory: " + m
+                : e instanceof java.nio.file.AccessDeniedException ? "permission denied: " + m
+                : m != null ? m : e.getClass().getSimpleName();
     }
 
     /** The advantages of one group (one prompt_id) from its float32 totals. */

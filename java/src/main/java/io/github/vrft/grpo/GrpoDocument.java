@@ -48,9 +48,9 @@ public final class GrpoDocument {
         float[][] logp = matrix(in, "logp", true);
         int rows = logp.length;
         int cols = rows == 0 ? 0 : logp[0].length;
-        float[][] old = matrix(in, "old_logp", false);
-        float[][] ref = matrix(in, "ref_logp", false);
-        float[][] mask = matrix(in, "mask", true);
+        float[][] old = sameShape(matrix(in, "old_logp", false), "old_logp", rows, cols);
+        float[][] ref = sameShape(matrix(in, "ref_logp", false), "ref_logp", rows, cols);
+        float[][] mask = sameShape(matrix(in, "mask", true), "mask", rows, cols);
         double[] rewards = in.has("rewards") ? vector(in.get("rewards"), "rewards") : null;
         int[] groupIds = null;
         if (in.has("group_ids")) {
@@ -309,6 +309,15 @@ public final class GrpoDocument {
             for (int t = 0; t < row.size(); t++) {
                 m[i][t] = (float) number(row.get(t), "inputs." + what + "[" + i + "][" + t + "]");
             }
+        }
+        return m;
+    }
+
+    /** {@code m}, when it is null or {@code rows × cols} like logp; else the error naming it (a fuzzing finding). */
+    private static float[][] sameShape(float[][] m, String what, int rows, int cols) {
+        if (m != null && (m.length != rows || (rows > 0 && m[0].length != cols))) {
+            throw new IllegalArgumentException("inputs." + what + ": " + m.length + " x " + (m.length == 0 ? 0 : m[0].length)
+                    + ", expected logp's " + rows + " x " + cols);
         }
         return m;
     }

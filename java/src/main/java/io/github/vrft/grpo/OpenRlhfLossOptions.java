@@ -1,5 +1,6 @@
 package io.github.vrft.grpo;
 
+import io.github.vrft.Checks;
 import java.util.Locale;
 
 /**
@@ -93,7 +94,7 @@ public final class OpenRlhfLossOptions implements LossOptions {
 
         /** {@code policy_loss_type} (default ppo). */
         public Builder policyLossType(PolicyLossType v) {
-            this.policyLossType = java.util.Objects.requireNonNull(v, "policyLossType");
+            this.policyLossType = Checks.notNull(v, "policyLossType");
             return this;
         }
 
@@ -118,7 +119,7 @@ public final class OpenRlhfLossOptions implements LossOptions {
 
         /** {@code kl.estimator} (default k1). */
         public Builder klEstimator(KlEstimator v) {
-            this.klEstimator = java.util.Objects.requireNonNull(v, "klEstimator");
+            this.klEstimator = Checks.notNull(v, "klEstimator");
             return this;
         }
 

@@ -1,5 +1,6 @@
 package io.github.vrft.grpo;
 
+import io.github.vrft.Checks;
 import java.util.Locale;
 
 /**
@@ -129,7 +130,7 @@ public final class TrlLossOptions implements LossOptions {
 
         /** {@code loss_type} (default dapo). */
         public Builder lossType(LossType v) {
-            this.lossType = java.util.Objects.requireNonNull(v, "lossType");
+            this.lossType = Checks.notNull(v, "lossType");
             return this;
         }
 
@@ -159,7 +160,7 @@ public final class TrlLossOptions implements LossOptions {
 
         /** {@code importance_sampling_level}: token (default) or sequence (GSPO). */
         public Builder importanceSamplingLevel(ImportanceSamplingLevel v) {
-            this.importanceSamplingLevel = java.util.Objects.requireNonNull(v, "importanceSamplingLevel");
+            this.importanceSamplingLevel = Checks.notNull(v, "importanceSamplingLevel");
             return this;
         }
 

@@ -1,5 +1,6 @@
 package io.github.vrft.grpo;
 
+import io.github.vrft.Checks;
 import java.util.Locale;
 
 /**
@@ -157,13 +158,13 @@ public final class VerlLossOptions implements LossOptions {
 
         /** {@code policy_loss.loss_mode} (default vanilla). */
         public Builder policyLoss(PolicyLoss v) {
-            this.policyLoss = java.util.Objects.requireNonNull(v, "policyLoss");
+            this.policyLoss = Checks.notNull(v, "policyLoss");
             return this;
         }
 
         /** {@code loss_agg_mode} (default token-mean); gspo and sapo force seq-mean-token-mean for the policy term. */
         public Builder lossAggMode(LossAggMode v) {
-            this.lossAggMode = java.util.Objects.requireNonNull(v, "lossAggMode");
+            this.lossAggMode = Checks.notNull(v, "lossAggMode");
             return this;
         }
 
@@ -193,7 +194,7 @@ public final class VerlLossOptions implements LossOptions {
 
         /** {@code kl_loss_type} (default low_var_kl). */
         public Builder klLossType(KlLossType v) {
-            this.klLossType = java.util.Objects.requireNonNull(v, "klLossType");
+            this.klLossType = Checks.notNull(v, "klLossType");
             return this;
         }
 

@@ -1,5 +1,6 @@
 package io.github.vrft.reward;
 
+import io.github.vrft.Checks;
 import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
@@ -16,9 +17,9 @@ import java.util.Set;
  */
 public record RewardOptions(Profile profile, MathVerifyGate mathVerifyGate, Set<ExtraReward> extraRewards) {
     public RewardOptions {
-        Objects.requireNonNull(profile, "profile");
-        Objects.requireNonNull(mathVerifyGate, "mathVerifyGate");
-        Objects.requireNonNull(extraRewards, "extraRewards");
+        Checks.notNull(profile, "profile");
+        Checks.notNull(mathVerifyGate, "mathVerifyGate");
+        Checks.notNull(extraRewards, "extraRewards");
         if (mathVerifyGate != MathVerifyGate.OFF && profile == Profile.STRICT) {
             throw new IllegalArgumentException("mathVerifyGate: " + mathVerifyGate.id()
                     + " needs profile visual-rft or vlm-r1; the strict profile has no math_verify step");

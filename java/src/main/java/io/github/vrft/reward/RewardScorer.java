@@ -1,5 +1,6 @@
 package io.github.vrft.reward;
 
+import io.github.vrft.Checks;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -15,7 +16,7 @@ public final class RewardScorer {
     private final RewardOptions options;
 
     public RewardScorer(RewardOptions options) {
-        this.options = Objects.requireNonNull(options, "options");
+        this.options = Checks.notNull(options, "options");
     }
 
     public RewardOptions options() {
@@ -40,10 +41,10 @@ public final class RewardScorer {
      *                                  of the wrong kind for the task, a qwen rec line without image size
      */
     public RewardScore score(Task task, String completion, String solution, VlmR1Inputs inputs) {
-        Objects.requireNonNull(task, "task");
-        Objects.requireNonNull(completion, "completion");
-        Objects.requireNonNull(solution, "solution");
-        Objects.requireNonNull(inputs, "inputs");
+        Checks.notNull(task, "task");
+        Checks.notNull(completion, "completion");
+        Checks.notNull(solution, "solution");
+        Checks.notNull(inputs, "inputs");
         Profile profile = options.profile();
         if (!profile.scores(task)) {
             throw new IllegalArgumentException("task: " + task.id() + " is a " + (task.vlmR1() ? "VLM-R1" : "Visual-RFT")

@@ -1,5 +1,6 @@
 package io.github.vrft.reward;
 
+import io.github.vrft.Checks;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -21,7 +22,7 @@ import java.util.Objects;
 public record VlmR1Inputs(RecModel model, VlmR1Method method, int[] imageSizeWh, int[] imageGridThw,
                           Integer completionTokens, boolean ovdLegacyFormat) {
     public VlmR1Inputs {
-        Objects.requireNonNull(model, "model");
+        Checks.notNull(model, "model");
         if (imageSizeWh != null) {
             if (imageSizeWh.length != 2 || imageSizeWh[0] <= 0 || imageSizeWh[1] <= 0) {
                 throw new IllegalArgumentException("imageSizeWh: expected two positive ints (width, height), got "
@@ -51,6 +52,7 @@ public record VlmR1Inputs(RecModel model, VlmR1Method method, int[] imageSizeWh,
     }
 
     public static VlmR1Inputs method(VlmR1Method method) {
+        Checks.notNull(method, "method");
         return new VlmR1Inputs(RecModel.QWEN, method, null, null, null, false);
     }
 

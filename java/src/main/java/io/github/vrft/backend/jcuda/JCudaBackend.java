@@ -1,5 +1,6 @@
 package io.github.vrft.backend.jcuda;
 
+import io.github.vrft.box.RaggedBoxes;
 import io.github.vrft.grpo.AdvantageFlavor;
 import io.github.vrft.grpo.DeviceLossConfig;
 import io.github.vrft.grpo.GroupAdvantages;
@@ -29,8 +30,8 @@ import java.util.Optional;
  * The jcuda backend: the kernels of {@code cuda/}, loaded from the jar's fatbin and launched through JCuda's
  * driver API on one context and one stream per instance. Inputs are staged off-heap and copied
  * asynchronously on the stream; every device buffer is closed before a call returns. CUDA errors become
- * {@code jcuda.CudaException}s naming the CUDA error. One instance is not for concurrent use: give each
- * thread its own.
+ * {@code jcuda.CudaException}s naming the CUDA error. Thread-safe: the calls on one instance are serialized
+ * (they share its stream); threads that want to overlap work open one instance each.
  *
  * <p>Modes the kernels do not cover (see {@link DeviceLossConfig}) run on the CPU backend, and the choice is
  * logged on the {@code io.github.vrft} logger.
@@ -151,7 +152,7 @@ public final class JCudaBackend implements AutoCloseable {
     }
 
     /** The policy loss on the device when the kernels cover the mode, else on the CPU (logged). */
-    public LossResult policyLoss(TokenBatch b, LossOptions options) {
+    public synchronized LossResult policyLoss(TokenBatch b, LossOptions options) {
         if (b == null || options == null) {
             throw new IllegalArgumentException((b == null ? "batch" : "options") + " must not be null");
         }
@@ -223,18 +224,10 @@ public final class JCudaBackend implements AutoCloseable {
      *
      * @throws IllegalArgumentException naming the argument whose offsets or lengths do not fit
      */
-    public float[] pairwiseIou(float[] a, long[] aOff, float[] b, long[] bOff) {
-        int batch = checkOffsets(a, aOff, "a", "aOff");
-        if (checkOffsets(b, bOff, "b", "bOff") != batch) {
-            throw new IllegalArgumentException("bOff has " + bOff.length + " entries, expected aOff's " + aOff.length);
-        }
-        long[] outOff = new long[batch + 1];
-        for (int i = 0; i < batch; i++) {
-            outOff[i + 1] = outOff[i] + (aOff[i + 1] - aOff[i]) * (bOff[i + 1] - bOff[i]);
-        }
-        if (outOff[batch] > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("a and b: " + outOff[batch] + " pairs do not fit in one Java array");
-        }
+    public synchronized float[] pairwiseIou(float[] a, long[] aOff, float[] b, long[] bOff) {
+        int batch = RaggedBoxes.checkOffsets(a, aOff, "a", "aOff");
+        RaggedBoxes.checkOffsets(b, bOff, "b", "bOff");
+        long[] outOff = RaggedBoxes.pairOffsets(aOff, bOff, "aOff", "bOff");
         current();
         try (Arena arena = Arena.ofConfined(); Buffers bufs = new Buffers()) {
             DeviceBuffer dA = upload(bufs, arena, a);
@@ -252,24 +245,6 @@ public final class JCudaBackend implements AutoCloseable {
         }
     }
 
-    private static int checkOffsets(float[] boxes, long[] off, String name, String offName) {
-        if (boxes == null || off == null) {
-            throw new IllegalArgumentException((boxes == null ? name : offName) + " must not be null");
-        }
-        if (boxes.length % 4 != 0) {
-            throw new IllegalArgumentException(name + " has length " + boxes.length + ", not a multiple of 4 (xyxy boxes)");
-        }
-        if (off.length < 1 || off[0] != 0 || off[off.length - 1] != boxes.length / 4) {
-            throw new IllegalArgumentException(offName + " must start at 0 and end at the box count " + boxes.length / 4);
-        }
-        for (int i = 1; i < off.length; i++) {
-            if (off[i] < off[i - 1]) {
-                throw new IllegalArgumentException(offName + " must not decrease (at " + i + ")");
-            }
-        }
-        return off.length - 1;
-    }
-
     /** Rewards of a detection batch: per completion, accuracy_iou and accuracy_confidence, and the matches. */
     public record DetectionResult(double[] iouReward, double[] confidenceReward, int[] matchedGt) {}
 
@@ -281,9 +256,9 @@ public final class JCudaBackend implements AutoCloseable {
      *
      * @throws IllegalArgumentException naming the argument whose offsets or lengths do not fit
      */
-    public DetectionResult detectionRewards(float[] pred, float[] conf, long[] predOff, float[] gt, long[] gtOff) {
-        int batch = checkOffsets(pred, predOff, "pred", "predOff");
-        if (checkOffsets(gt, gtOff, "gt", "gtOff") != batch) {
+    public synchronized DetectionResult detectionRewards(float[] pred, float[] conf, long[] predOff, float[] gt, long[] gtOff) {
+        int batch = RaggedBoxes.checkOffsets(pred, predOff, "pred", "predOff");
+        if (RaggedBoxes.checkOffsets(gt, gtOff, "gt", "gtOff") != batch) {
             throw new IllegalArgumentException("gtOff has " + gtOff.length + " entries, expected predOff's " + predOff.length);
         }
         if (conf == null || conf.length != pred.length / 4) {
@@ -315,7 +290,7 @@ public final class JCudaBackend implements AutoCloseable {
     }
 
     /** Group advantages on the device for the flavours the kernel has; the others on the CPU (logged). */
-    public float[] groupAdvantages(float[] rewards, Groups groups, AdvantageFlavor flavor) {
+    public synchronized float[] groupAdvantages(float[] rewards, Groups groups, AdvantageFlavor flavor) {
         if (rewards == null || groups == null || flavor == null) {
             throw new IllegalArgumentException("rewards, groups and flavor must not be null");
         }
@@ -350,7 +325,7 @@ public final class JCudaBackend implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         if (!closed) {
             closed = true;
             JCudaDriver.cuCtxSetCurrent(context);

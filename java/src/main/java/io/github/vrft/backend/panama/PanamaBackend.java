@@ -17,7 +17,7 @@ import java.util.Optional;
  * ({@link vrft_h}). One downcall per op; arrays go in and out as off-heap {@link MemorySegment}s of a
  * confined arena that lives for the call; a non-zero status becomes a {@link VrftNativeException} with the
  * shim's message. Arguments are checked here, in Java, before the downcall (the shim checks them again).
- * One instance holds one context (device and stream) and is not for concurrent use.
+ * One instance holds one context (device and stream); its calls are serialized, so it is thread-safe.
  */
 public final class PanamaBackend implements AutoCloseable {
     private final MemorySegment ctx;
@@ -82,7 +82,7 @@ public final class PanamaBackend implements AutoCloseable {
     }
 
     /** The policy loss on the device for the modes the kernels cover, else on the CPU. */
-    public LossResult policyLoss(TokenBatch b, LossOptions options) {
+    public synchronized LossResult policyLoss(TokenBatch b, LossOptions options) {
         if (b == null || options == null) {
             throw new IllegalArgumentException((b == null ? "batch" : "options") + " must not be null");
         }
@@ -121,7 +121,7 @@ public final class PanamaBackend implements AutoCloseable {
      *
      * @throws IllegalArgumentException naming the argument whose shape does not fit
      */
-    public RewardStep rewardStep(float[] pred, float[] conf, long[] predOff, float[] gt, long[] gtOff, float[] format,
+    public synchronized RewardStep rewardStep(float[] pred, float[] conf, long[] predOff, float[] gt, long[] gtOff, float[] format,
                                  Groups groups, int flavor) {
         if (pred == null || conf == null || predOff == null || gt == null || gtOff == null || format == null || groups == null) {
             throw new IllegalArgumentException("pred, conf, predOff, gt, gtOff, format and groups must not be null");
@@ -156,7 +156,7 @@ public final class PanamaBackend implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         if (!closed) {
             closed = true;
             check(vrft_h.vrft_context_destroy(ctx));

@@ -1,6 +1,7 @@
 package io.github.vrft.backend.jcuda;
 
 import io.github.vrft.box.BoxIou;
+import io.github.vrft.box.PairwiseIou;
 import io.github.vrft.grpo.AdvantageFlavor;
 import io.github.vrft.grpo.GroupAdvantages;
 import io.github.vrft.grpo.Groups;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.condition.EnabledIf;
 
 import java.util.SplittableRandom;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -91,6 +93,7 @@ class JCudaBackendGpuTest {
             a[k + 3] = a[k + 1] + r.nextInt(-10, 200);
         }
         float[] out = backend.pairwiseIou(a, off, a, off);
+        assertArrayEquals(PairwiseIou.compute(a, off, a, off), out, 0f, "the CPU op, element for element");
         int p = 0;
         for (int i = 0; i < sizes.length; i++) {
             for (long u = off[i]; u < off[i + 1]; u++) {

@@ -1,0 +1,111 @@
+package io.github.vrft.cli;
+
+import java.io.BufferedWriter;
+import java.io.Closeable;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * Where scored lines go. A regular file is written beside itself ({@code FILE.partial}) and moved into place
+ * only when every line is written, so a failed run (a full disk, a crash) never leaves a half-written file
+ * under the requested name. Stdout, devices and pipes are written in place; there a failure is reported as an
+ * incomplete output. Stdout is written through its file descriptor, not {@code System.out}, whose PrintStream
+ * swallows write errors.
+ */
+final class OutputTarget implements Closeable {
+    private final String name;
+    private final Path finalPath;
+    private final Path partial;
+    private final Writer writer;
+    private boolean done;
+
+    private OutputTarget(String name, Path finalPath, Path partial, Writer writer) {
+        this.name = name;
+        this.finalPath = finalPath;
+        this.partial = partial;
+        this.writer = writer;
+    }
+
+    static OutputTarget discard() {
+        return new OutputTarget("(no output)", null, null, Writer.nullWriter());
+    }
+
+    static OutputTarget open(String path) throws IOException {
+        if (path == null || path.equals("-")) {
+            OutputStream fd = new FilterOutputStream(new FileOutputStream(FileDescriptor.out)) {
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    out.write(b, off, len);
+                }
+
+                @Override
+                public void close() throws IOException {
+                    flush(); // never close the process's stdout
+                }
+            };
+            return new OutputTarget("stdout", null, null, buffered(fd));
+        }
+        Path p = Path.of(path);
+        if (Files.exists(p) && !Files.isRegularFile(p)) { // /dev/stdout, /dev/null, a FIFO: in place
+            return new OutputTarget(path, null, null, buffered(Files.newOutputStream(p)));
+        }
+        Path partial = p.resolveSibling(p.getFileName() + ".partial");
+        return new OutputTarget(path, p, partial, buffered(Files.newOutputStream(partial)));
+    }
+
+    private static Writer buffered(OutputStream os) {
+        return new BufferedWriter(new OutputStreamWriter(os, StandardCharsets.UTF_8), 1 << 16);
+    }
+
+    Writer writer() {
+        return writer;
+    }
+
+    String name() {
+        return name;
+    }
+
+    /** Flushes and closes; a file is then moved into place. */
+    void commit() throws IOException {
+        writer.close();
+        if (partial != null) {
+            Files.move(partial, finalPath, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        }
+        done = true;
+    }
+
+    /** What a failure left behind, for the error message. */
+    String failureNote() {
+        return partial != null ? "nothing was written to " + name + " (the partial output was deleted)"
+                : "the output is incomplete (its last line may be cut short)";
+    }
+
+    /** After a failure: closes quietly and deletes the partial file. */
+    @Override
+    public void close() {
+        if (done) {
+            return;
+        }
+        try {
+            writer.close();
+        } catch (IOException e) {
+            // the failure being reported already says the output is incomplete
+        }
+        if (partial != null) {
+            try {
+                Files.deleteIfExists(partial);
+            } catch (IOException e) {
+                System.err.println("vrft score: could not delete " + partial + ": " + e.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,136 @@
+package io.github.vrft.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.vrft.reward.GoldenCases;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIf;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedWriter;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code vrft score} in a separate JVM, as a user runs it: output to a full disk ({@code /dev/full}), stdout on
+ * a full disk, an output file that appears only when complete, and a 1 GB input scored with a 256 MB heap.
+ */
+class CommandLineReliabilityTest {
+    @TempDir
+    Path dir;
+
+    private record Result(int exit, String stderr, long millis) {}
+
+    /** Runs the command line in a new JVM with the test class path; stdout to {@code stdout} (null: discarded). */
+    private Result vrft(List<String> jvm, File stdout, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ProcessHandle.current().info().command().orElse("java"));
+        cmd.addAll(jvm);
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add("io.github.vrft.cli.VrftCommand");
+        cmd.addAll(List.of(args));
+        Path err = dir.resolve("stderr.txt");
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(err.toFile())
+                .redirectOutput(stdout == null ? ProcessBuilder.Redirect.DISCARD : ProcessBuilder.Redirect.to(stdout));
+        long t0 = System.nanoTime();
+        Process p = pb.start();
+        if (!p.waitFor(10, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            throw new AssertionError("vrft " + String.join(" ", args) + " hung for 10 minutes");
+        }
+        return new Result(p.exitValue(), Files.readString(err), (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    private static String line(int i) {
+        ObjectNode n = GoldenCases.JSON.createObjectNode();
+        StringBuilder boxes = new StringBuilder("[");
+        for (int k = 0; k < 12; k++) {
+            boxes.append(k == 0 ? "" : ", ").append("{'Position': [").append(10 * k + i % 7).append(", 20, ")
+                    .append(200 + k).append(", 240], 'Confidence': 0.").append(k + 1).append('}');
+        }
+        n.put("prompt_id", "p" + i / 8).put("task", "detection")
+                .put("completion", "<think>I look for every instance.</think> <answer>" + boxes + "]</answer>")
+                .put("solution", "<answer>[{'Position': [10, 20, 200, 240], 'Confidence': 1}]</answer>");
+        return n.toString();
+    }
+
+    private Path input(String name, long bytes) throws IOException {
+        Path p = dir.resolve(name);
+        try (BufferedWriter w = Files.newBufferedWriter(p, StandardCharsets.UTF_8)) {
+            long written = 0;
+            for (int i = 0; written < bytes || i % 8 != 0; i++) {
+                String l = line(i);
+                w.write(l);
+                w.write('\n');
+                written += l.length() + 1;
+            }
+        }
+        return p;
+    }
+
+    static boolean hasDevFull() {
+        return new File("/dev/full").exists();
+    }
+
+    @Test
+    @EnabledIf("hasDevFull")
+    void aFullDiskIsAClearErrorNotASilentSuccess() throws Exception {
+        Path in = input("small.jsonl", 200_000);
+        Result toDevice = vrft(List.of(), null, "score", "-q", "-i", in.toString(), "-o", "/dev/full");
+        assertEquals(1, toDevice.exit(), toDevice.stderr());
+        assertTrue(toDevice.stderr().contains("vrft score: /dev/full: No space left on device; the output is incomplete"),
+                toDevice.stderr());
+
+        Result toStdout = vrft(List.of(), new File("/dev/full"), "score", "-q", "-i", in.toString());
+        assertEquals(1, toStdout.exit(), toStdout.stderr());
+        assertTrue(toStdout.stderr().contains("vrft score: stdout: No space left on device"), toStdout.stderr());
+    }
+
+    @Test
+    void anOutputFileAppearsOnlyWhenComplete() throws Exception {
+        Path in = input("small.jsonl", 100_000);
+        Path out = dir.resolve("out.jsonl");
+        Files.writeString(out, "the previous run's output\n");
+        // An output directory that does not exist: the run fails before a line is written.
+        Path missing = dir.resolve("missing-dir").resolve("out.jsonl");
+        Result r = vrft(List.of(), null, "score", "-q", "-i", in.toString(), "-o", missing.toString());
+        assertEquals(1, r.exit(), r.stderr());
+        assertTrue(r.stderr().contains("nothing was written"), r.stderr());
+        assertFalse(Files.exists(missing.resolveSibling("out.jsonl.partial")));
+
+        Result ok = vrft(List.of(), null, "score", "-q", "-i", in.toString(), "-o", out.toString());
+        assertEquals(0, ok.exit(), ok.stderr());
+        assertFalse(Files.exists(dir.resolve("out.jsonl.partial")), "the partial file is moved into place");
+        assertEquals(Files.readAllLines(in).size(), Files.readAllLines(out).size());
+    }
+
+    /** 1 GB of detection rollouts (12 boxes each, groups of 8) through a JVM whose heap is capped at 256 MB. */
+    @Test
+    void aGigabyteFileScoresWithA256MegabyteHeap() throws Exception {
+        Path in = input("big.jsonl", 1L << 30);
+        long lines;
+        try (var s = Files.lines(in)) {
+            lines = s.count();
+        }
+        Path out = dir.resolve("big-out.jsonl");
+        Result r = vrft(List.of("-Xmx256m"), null, "score", "-i", in.toString(), "-o", out.toString());
+        assertEquals(0, r.exit(), r.stderr());
+        assertTrue(r.stderr().contains("scored: " + lines + " lines, " + lines + " scored, 0 bad"), r.stderr());
+        long outLines;
+        try (var s = Files.lines(out)) {
+            outLines = s.count();
+        }
+        assertEquals(lines, outLines);
+        System.out.printf("1 GB: %d lines scored in %.1f s with -Xmx256m%n", lines, r.millis() / 1000.0);
+    }
+}
