@@ -10,7 +10,7 @@ import java.util.stream.IntStream;
  * {@code b[bOff[i]..bOff[i+1])}; its {@code n_i × m_i} results are packed row-major, sample after sample.
  */
 public final class PairwiseIou {
-    /** Below this many pairs one thread is faster than splitting (PairwiseIouBenchmark). */
+    /** Batches of fewer pairs run on the calling thread (a round threshold, not a tuned one). */
     static final long PARALLEL_PAIRS = 1L << 16;
 
     private PairwiseIou() {}
@@ -28,8 +28,7 @@ public final class PairwiseIou {
         RaggedBoxes.checkOffsets(b, bOff, "b", "bOff");
         long[] outOff = RaggedBoxes.pairOffsets(aOff, bOff, "aOff", "bOff");
         float[] out = new float[(int) outOff[batch]];
-        // Contiguous runs of samples per task: one task per sample would put neighbouring threads on the
-        // same cache lines of out (measured 4x slower than one thread).
+        // Contiguous runs of samples per task, a few per core: coarse tasks, and threads write apart in out.
         int tasks = outOff[batch] >= PARALLEL_PAIRS ? 4 * Runtime.getRuntime().availableProcessors() : 1;
         IntStream.range(0, tasks).parallel().forEach(t -> {
             int lo = (int) ((long) batch * t / tasks);

@@ -18,11 +18,9 @@ import io.github.vrft.reward.RewardScore;
 import io.github.vrft.reward.RewardScorer;
 import io.github.vrft.reward.Task;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -455,5 +453,4 @@ public final class JsonlScoring {
     private static LineReader open(Path p) throws IOException {
         return new LineReader(Files.newInputStream(p), MAX_LINE_BYTES);
     }
-
 }

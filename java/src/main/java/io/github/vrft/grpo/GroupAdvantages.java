@@ -1,5 +1,7 @@
 package io.github.vrft.grpo;
 
+import io.github.vrft.Checks;
+
 /**
  * Group-relative advantages from rewards (GRPO spec §2).
  *
@@ -20,12 +22,8 @@ public final class GroupAdvantages {
      * @throws IllegalArgumentException if {@code rewards} is null or its length differs from the groups'
      */
     public static float[] visualRft(float[] rewards, Groups groups) {
-        if (rewards == null) {
-            throw new IllegalArgumentException("rewards must not be null");
-        }
-        if (groups == null) {
-            throw new IllegalArgumentException("groups must not be null");
-        }
+        Checks.notNull(rewards, "rewards");
+        Checks.notNull(groups, "groups");
         groups.requireSize(rewards.length, "rewards");
         float[] adv = new float[rewards.length];
         for (int g = 0; g < groups.count(); g++) {
@@ -59,15 +57,9 @@ public final class GroupAdvantages {
      * @throws IllegalArgumentException if an argument is null or the lengths differ
      */
     public static double[] compute(double[] rewards, Groups groups, AdvantageFlavor flavor) {
-        if (rewards == null) {
-            throw new IllegalArgumentException("rewards must not be null");
-        }
-        if (groups == null) {
-            throw new IllegalArgumentException("groups must not be null");
-        }
-        if (flavor == null) {
-            throw new IllegalArgumentException("flavor must not be null");
-        }
+        Checks.notNull(rewards, "rewards");
+        Checks.notNull(groups, "groups");
+        Checks.notNull(flavor, "flavor");
         groups.requireSize(rewards.length, "rewards");
         int n = rewards.length;
         double[] adv = new double[n];
@@ -119,9 +111,7 @@ public final class GroupAdvantages {
      * totals), rounded back to float32; {@link AdvantageFlavor#VISUAL_RFT} runs in float32 throughout.
      */
     public static float[] compute(float[] rewards, Groups groups, AdvantageFlavor flavor) {
-        if (rewards == null) {
-            throw new IllegalArgumentException("rewards must not be null");
-        }
+        Checks.notNull(rewards, "rewards");
         if (flavor == AdvantageFlavor.VISUAL_RFT) {
             return visualRft(rewards, groups);
         }

@@ -1,5 +1,7 @@
 package io.github.vrft.grpo;
 
+import io.github.vrft.Checks;
+
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -26,9 +28,7 @@ public final class Groups {
      * @throws IllegalArgumentException if {@code ids} is null
      */
     public static Groups ofIds(int[] ids) {
-        if (ids == null) {
-            throw new IllegalArgumentException("groupIds must not be null");
-        }
+        Checks.notNull(ids, "groupIds");
         int n = ids.length;
         // Renumber ids densely by first appearance, then counting-sort the items by group.
         java.util.HashMap<Integer, Integer> dense = new java.util.HashMap<>();

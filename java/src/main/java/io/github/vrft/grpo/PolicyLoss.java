@@ -1,5 +1,7 @@
 package io.github.vrft.grpo;
 
+import io.github.vrft.Checks;
+
 /**
  * The clipped-ratio policy loss, forward and backward fused: one call gives the scalar loss, d loss / d logp
  * for every token, the per-token loss and KL, and the trainer's metrics (GRPO spec §3-§8), with the
@@ -28,12 +30,8 @@ public final class PolicyLoss {
      *                                  {@code refLogp} with a KL term)
      */
     public static LossResult compute(TokenBatch batch, LossOptions options) {
-        if (batch == null) {
-            throw new IllegalArgumentException("batch must not be null");
-        }
-        if (options == null) {
-            throw new IllegalArgumentException("options must not be null");
-        }
+        Checks.notNull(batch, "batch");
+        Checks.notNull(options, "options");
         return switch (options) {
             case TrlLossOptions o -> TrlPolicyLoss.compute(batch, o);
             case VerlLossOptions o -> VerlFamilyLoss.compute(batch, VerlFamilyLoss.of(o));

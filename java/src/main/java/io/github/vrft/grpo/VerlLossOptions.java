@@ -1,6 +1,7 @@
 package io.github.vrft.grpo;
 
 import io.github.vrft.Checks;
+
 import java.util.Locale;
 
 /**

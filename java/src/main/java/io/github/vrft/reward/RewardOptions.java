@@ -1,8 +1,8 @@
 package io.github.vrft.reward;
 
 import io.github.vrft.Checks;
+
 import java.util.EnumSet;
-import java.util.Objects;
 import java.util.Set;
 
 /**

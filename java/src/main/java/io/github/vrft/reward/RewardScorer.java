@@ -1,9 +1,9 @@
 package io.github.vrft.reward;
 
 import io.github.vrft.Checks;
+
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * Scores one completion against its solution with every reward function of its task. Thread-safe and

@@ -1,5 +1,7 @@
 package io.github.vrft.reward;
 
+import io.github.vrft.Checks;
+
 import java.util.List;
 import java.util.Locale;
 
@@ -51,9 +53,7 @@ public enum Task {
      * @throws IllegalArgumentException naming the accepted values
      */
     public static Task parse(String name) {
-        if (name == null) {
-            throw new IllegalArgumentException("task must not be null");
-        }
+        Checks.notNull(name, "task");
         String n = name.trim().toLowerCase(Locale.ROOT);
         return switch (n) {
             case "detection", "det" -> DETECTION;

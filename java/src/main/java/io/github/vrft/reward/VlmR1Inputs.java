@@ -1,8 +1,8 @@
 package io.github.vrft.reward;
 
 import io.github.vrft.Checks;
+
 import java.util.Arrays;
-import java.util.Objects;
 
 /**
  * The per-completion inputs of the VLM-R1 rewards beyond completion and solution.
