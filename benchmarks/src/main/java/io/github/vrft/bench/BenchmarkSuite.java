@@ -67,32 +67,37 @@ public final class BenchmarkSuite {
         inputs = Files.createTempDirectory("vrft-bench-inputs");
     }
 
-    /** One op: its benchmark, the sizes per mode, the size parameter plotted, the items one call processes. */
+    /**
+     * One op: its benchmark, the sizes per mode, the size parameter plotted, the fixed parameters, the GPU
+     * backends its benchmark takes besides cpu, whether its CPU path uses every core, the items one call
+     * processes (and, when the size parameter is not that count, the name under which the count leads the
+     * size parameters), whether it has peers.
+     */
     private record Op(String name, String benchmark, String sizeParam, String[] quickSizes, String[] fullSizes,
-                      Map<String, String[]> fixed, boolean gpu, String unit, ToDoubleFunction<Map<String, String>> items,
-                      boolean peers) {}
+                      Map<String, String[]> fixed, List<String> gpuBackends, boolean allCores, String unit,
+                      ToDoubleFunction<Map<String, String>> items, String itemsParam, boolean peers) {}
 
     private static final List<Op> OPS = List.of(
             new Op("detection_reward", "DetectionRewardBenchmark", "n", new String[] {"64", "4096"},
                     new String[] {"8", "64", "4096", "1000000"},
                     Map.of("boxes", new String[] {"0-12"}, "group", new String[] {"8"}, "threads", new String[] {"1", "all"}),
-                    false, "completions/s", p -> Double.parseDouble(p.get("n")), true),
+                    List.of(), false, "completions/s", p -> Double.parseDouble(p.get("n")), null, true),
             new Op("pairwise_iou", "PairwiseIouBenchmark", "n", new String[] {"64", "4096"},
-                    new String[] {"64", "4096", "1000000"}, Map.of(), true, "samples/s",
-                    p -> Double.parseDouble(p.get("n")), true),
+                    new String[] {"64", "4096", "1000000"}, Map.of(), List.of("jcuda"), true, "samples/s",
+                    p -> Double.parseDouble(p.get("n")), null, true),
             new Op("group_advantages", "GroupAdvantagesBenchmark", "n", new String[] {"4096"},
-                    new String[] {"64", "4096", "1000000"}, Map.of("flavor", new String[] {"trl-group"}), true, "rewards/s",
-                    p -> Double.parseDouble(p.get("n")), true),
+                    new String[] {"64", "4096", "1000000"}, Map.of("flavor", new String[] {"trl-group"}), List.of("jcuda"),
+                    false, "rewards/s", p -> Double.parseDouble(p.get("n")), null, true),
             new Op("policy_loss", "PolicyLossBenchmark", "shape", new String[] {"64x1024"},
                     new String[] {"64x1024", "1024x1024", "8192x2048"},
-                    Map.of("config", new String[] {"trl-dapo-kl"}, "path", new String[] {"vector"}), true, "tokens/s",
-                    p -> {
+                    Map.of("config", new String[] {"trl-dapo-kl"}, "path", new String[] {"vector"}),
+                    List.of("jcuda", "panama"), true, "tokens/s", p -> {
                         String[] bt = p.get("shape").split("x");
                         return Double.parseDouble(bt[0]) * Double.parseDouble(bt[1]);
-                    }, true),
+                    }, "tokens", true),
             new Op("coco_ap_reward", "CocoApRewardBenchmark.oneThread", "boxes", new String[] {"10"},
-                    new String[] {"1", "10", "50"}, Map.of("cats", new String[] {"1"}), false, "completions/s",
-                    p -> 1, false));
+                    new String[] {"1", "10", "50"}, Map.of("cats", new String[] {"1"}), List.of(), false, "completions/s",
+                    p -> 1, null, false));
 
     public static void main(String[] args) throws Exception {
         boolean quick = false;
@@ -204,9 +209,9 @@ public final class BenchmarkSuite {
                 .result(out.resolve("jmh").resolve(op.name() + ".json").toString()).resultFormat(ResultFormatType.JSON)
                 .verbosity(VerboseMode.SILENT).shouldFailOnError(true);
         op.fixed().forEach(b::param);
-        if (op.gpu()) {
-            b.param("backend", op.name().equals("policy_loss") ? backends.toArray(String[]::new)
-                    : backends.stream().filter(x -> !x.equals("panama")).toArray(String[]::new));
+        if (!op.gpuBackends().isEmpty()) {
+            b.param("backend", backends.stream().filter(x -> x.equals("cpu") || op.gpuBackends().contains(x))
+                    .toArray(String[]::new));
         }
         if (quick) {
             b.warmupIterations(3).warmupTime(TimeValue.milliseconds(300)).measurementIterations(3)
@@ -220,12 +225,11 @@ public final class BenchmarkSuite {
                     p.put(key, r.getParams().getParam(key));
                 }
             }
-            if (op.name().equals("policy_loss")) {
-                p = withFirst("tokens", String.valueOf((long) op.items().applyAsDouble(p)), p);
+            if (op.itemsParam() != null) {
+                p = withFirst(op.itemsParam(), String.valueOf((long) op.items().applyAsDouble(p)), p);
             }
             if (!p.containsKey("threads")) {
-                p.put("threads", op.name().equals("policy_loss") || (op.name().equals("pairwise_iou"))
-                        ? String.valueOf(Runtime.getRuntime().availableProcessors()) : "1");
+                p.put("threads", op.allCores() ? String.valueOf(Runtime.getRuntime().availableProcessors()) : "1");
             }
             String backend = r.getParams().getParamsKeys().contains("backend") ? r.getParams().getParam("backend") : "cpu";
             double score = r.getPrimaryResult().getScore();
