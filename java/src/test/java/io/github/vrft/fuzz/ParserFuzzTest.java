@@ -141,12 +141,17 @@ class ParserFuzzTest {
         }
     }
 
-    /** Runs the scorer; over the budget, runs it twice more and keeps the fastest (JIT and GC pauses are not the parser). */
+    /**
+     * Runs the scorer; over the budget, runs it up to 9 more times and keeps the fastest: the first call of a
+     * newly reached path pays class loading, the interpreter and (when fuzzing) Jazzer's instrumentation, and
+     * JIT and GC pauses are not the parser. A fresh-clone fuzz run found a 658-byte gate input at 14 ms over 3
+     * tries that scores in 0.04 ms warm (kept as the seed finding-slow-first-call-gate).
+     */
     private static RewardScore timed(int size, FuzzInput in, Supplier<RewardScore> call) {
         long t0 = System.nanoTime();
         RewardScore s = call.get();
         long best = System.nanoTime() - t0;
-        for (int i = 0; i < 2 && best > BUDGET_NANOS && size <= MAX_INPUT; i++) {
+        for (int i = 0; i < 9 && best > BUDGET_NANOS && size <= MAX_INPUT; i++) {
             t0 = System.nanoTime();
             call.get();
             best = Math.min(best, System.nanoTime() - t0);
