@@ -148,17 +148,26 @@ class ParserFuzzTest {
     /** Where fuzzing mode keeps inputs over the budget, for {@link #slowCandidatesScoreWithinBudget} to judge. */
     static final Path SLOW = Path.of("target", "fuzz-slow");
 
+    /** How long regression mode keeps re-running an over-budget input while the JIT warms up. */
+    static final long WARM_UP_NANOS = 1_000_000_000L;
+
     /**
      * Runs the scorer; over the budget, runs it up to 9 more times and keeps the fastest (class loading, the
-     * interpreter, JIT and GC pauses are not the parser). Over the budget still: a failure, except in fuzzing
-     * mode, where instrumentation (string and regex hooks) slows the code many times over; there the input is
-     * saved and judged uninstrumented afterwards (fuzz/run does it), with the same 10 ms budget.
+     * interpreter, JIT and GC pauses are not the parser). In regression mode ({@code mvn verify}) it goes on
+     * re-running for up to a second, because a seed met early in a cold JVM can stay over 10 ms for ten
+     * interpreted runs (a local mvn verify saw 18 and 14 ms for two seeds; the first scores in 0.04 ms warm);
+     * an input that is really slow stays over the budget for the whole second. Over the budget still: a
+     * failure, except in fuzzing mode, where instrumentation (string and regex hooks) slows the code many
+     * times over; there the input is saved and judged uninstrumented afterwards (fuzz/run does it), with the
+     * same 10 ms budget.
      */
     private static RewardScore timed(String target, byte[] data, FuzzInput in, Supplier<RewardScore> call) {
         long t0 = System.nanoTime();
         RewardScore s = call.get();
         long best = System.nanoTime() - t0;
-        for (int i = 0; i < 9 && best > BUDGET_NANOS && data.length <= MAX_INPUT; i++) {
+        long retriesFrom = System.nanoTime();
+        for (int i = 0; best > BUDGET_NANOS && data.length <= MAX_INPUT
+                && (i < 9 || (!FUZZING && System.nanoTime() - retriesFrom < WARM_UP_NANOS)); i++) {
             t0 = System.nanoTime();
             call.get();
             best = Math.min(best, System.nanoTime() - t0);
