@@ -52,7 +52,7 @@ extern "C" const char* vrft_error_string(int code) {
 
 extern "C" const char* vrft_last_error(void) { return g_last_error; }
 
-extern "C" int vrft_version(void) { return 100; }
+extern "C" int vrft_version(void) { return 200; }
 
 extern "C" int vrft_device_count(int* h_count) {
     VRFT_CHECK(h_count != NULL, "h_count is NULL");
@@ -96,6 +96,21 @@ extern "C" int vrft_context_destroy(vrft_context* ctx) {
     free(ctx);
     g_last_error[0] = 0;
     return VRFT_OK;
+}
+
+extern "C" int vrft_memory_info(vrft_context* ctx, long long* h_free, long long* h_total) {
+    VRFT_CHECK(h_free != NULL, "h_free is NULL");
+    VRFT_CHECK(h_total != NULL, "h_total is NULL");
+    VRFT_CHECK(ctx != NULL, "ctx is NULL");
+    int status = VRFT_OK;
+    size_t f = 0, t = 0;
+    VRFT_CUDA(cudaSetDevice(ctx->device));
+    VRFT_CUDA(cudaMemGetInfo(&f, &t));
+    *h_free = (long long)f;
+    *h_total = (long long)t;
+    g_last_error[0] = 0;
+done:
+    return status;
 }
 
 /* Checks a ragged offsets array: off[0] == 0 and non-decreasing. Returns the total, or -1. */
@@ -145,13 +160,13 @@ static cudaError_t download(T* h, const T* d, long long count, cudaStream_t s) {
 extern "C" int vrft_pairwise_iou(vrft_context* ctx, int batch, const float* h_a, const long long* h_a_off,
                                  const float* h_b, const long long* h_b_off, float* h_out) {
     VRFT_CHECK(batch >= 0, "batch must be >= 0, got %d", batch);
-    VRFT_CHECK(h_a != NULL || batch == 0, "h_a is NULL");
-    VRFT_CHECK(h_b != NULL || batch == 0, "h_b is NULL");
-    VRFT_CHECK(h_out != NULL || batch == 0, "h_out is NULL");
     long long na = check_offsets(h_a_off, batch, "h_a_off");
     if (na < 0) return VRFT_ERR_INVALID_ARGUMENT;
     long long nb = check_offsets(h_b_off, batch, "h_b_off");
     if (nb < 0) return VRFT_ERR_INVALID_ARGUMENT;
+    VRFT_CHECK(h_a != NULL || na == 0, "h_a is NULL");
+    VRFT_CHECK(h_b != NULL || nb == 0, "h_b is NULL");
+    VRFT_CHECK(h_out != NULL || na == 0 || nb == 0, "h_out is NULL");
     VRFT_CHECK(ctx != NULL, "ctx is NULL");
     long long* out_off = (long long*)malloc(sizeof(long long) * (batch + 1));
     if (!out_off) return fail(VRFT_ERR_OUT_OF_MEMORY, "no host memory for %d offsets", batch + 1);

@@ -40,6 +40,9 @@ int vrft_version(void);
 /* Number of CUDA devices into *h_count (0 when there is no driver: the call still returns VRFT_OK). */
 int vrft_device_count(int* h_count);
 
+/* Free and total memory of the context's device, in bytes (cudaMemGetInfo), for leak checks and sizing. */
+int vrft_memory_info(vrft_context* ctx, long long* h_free, long long* h_total);
+
 /* A context on device `device` with its own stream. */
 int vrft_context_create(int device, vrft_context** h_out);
 int vrft_context_destroy(vrft_context* ctx);

@@ -95,6 +95,9 @@ public final class BenchmarkSuite {
                         String[] bt = p.get("shape").split("x");
                         return Double.parseDouble(bt[0]) * Double.parseDouble(bt[1]);
                     }, "tokens", true),
+            new Op("reward_step", "RewardStepBenchmark", "n", new String[] {"64"},
+                    new String[] {"64", "512", "4096", "32768"}, Map.of(), List.of("jcuda", "panama"), false, "completions/s",
+                    p -> Double.parseDouble(p.get("n")), null, false),
             new Op("coco_ap_reward", "CocoApRewardBenchmark.oneThread", "boxes", new String[] {"10"},
                     new String[] {"1", "10", "50"}, Map.of("cats", new String[] {"1"}), List.of(), false, "completions/s",
                     p -> 1, null, false));

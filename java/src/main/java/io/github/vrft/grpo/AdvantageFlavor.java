@@ -41,6 +41,22 @@ public enum AdvantageFlavor {
     }
 
     /**
+     * The kernels' code for this flavour ({@code VRFT_ADV_*} of {@code cuda/include/vrft_math.h}), or -1 for
+     * the flavours that run on the CPU only (visual-rft's float32 statistics, trl-batch, verl-vectorized).
+     */
+    public int deviceCode() {
+        return switch (this) {
+            case TRL_GROUP -> 1;
+            case TRL_NONE -> 3;
+            case VERL -> 4;
+            case VERL_NO_STD -> 5;
+            case OPENRLHF -> 7;
+            case OPENRLHF_DR_GRPO -> 8;
+            case VISUAL_RFT, TRL_BATCH, VERL_VECTORIZED -> -1;
+        };
+    }
+
+    /**
      * The flavour named {@code name}: the command-line names, or the golden files' keys ({@code trl_group},
      * {@code verl_no_std}, {@code verl_vectorized}, {@code openrlhf_group_norm}, {@code openrlhf_dr_grpo}).
      *

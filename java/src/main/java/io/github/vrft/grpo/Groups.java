@@ -107,7 +107,8 @@ public final class Groups {
         return index.clone();
     }
 
-    void requireSize(int n, String what) {
+    /** @throws IllegalArgumentException naming {@code what} unless these groups cover exactly {@code n} items */
+    public void requireSize(int n, String what) {
         if (n != size) {
             throw new IllegalArgumentException(what + " has length " + n + " but the groups cover " + size + " items");
         }

@@ -1,5 +1,8 @@
 package io.github.vrft.backend.jcuda;
 
+import io.github.vrft.backend.Backend;
+import io.github.vrft.backend.RewardStep;
+import io.github.vrft.box.DetectionMatch;
 import io.github.vrft.box.RaggedBoxes;
 import io.github.vrft.grpo.AdvantageFlavor;
 import io.github.vrft.grpo.DeviceLossConfig;
@@ -36,7 +39,7 @@ import java.util.Optional;
  * <p>Modes the kernels do not cover (see {@link DeviceLossConfig}) run on the CPU backend, and the choice is
  * logged on the {@code io.github.vrft} logger.
  */
-public final class JCudaBackend implements AutoCloseable {
+public final class JCudaBackend implements Backend {
     private static final System.Logger LOG = System.getLogger("io.github.vrft");
     private static final int BLOCK = 256;
 
@@ -76,6 +79,18 @@ public final class JCudaBackend implements AutoCloseable {
             throw new IllegalStateException("jcuda backend " + s);
         }
         return new JCudaBackend();
+    }
+
+    @Override
+    public String name() {
+        return "jcuda";
+    }
+
+    @Override
+    public String describe() {
+        return "jcuda: " + JCudaProbe.status().device() + " (CUDA driver " + JCudaProbe.status().driver()
+                + "); policy-loss modes without kernels, and advantage flavours visual-rft, trl-batch and"
+                + " verl-vectorized, run on the CPU";
     }
 
     private void current() {
@@ -152,6 +167,7 @@ public final class JCudaBackend implements AutoCloseable {
     }
 
     /** The policy loss on the device when the kernels cover the mode, else on the CPU (logged). */
+    @Override
     public synchronized LossResult policyLoss(TokenBatch b, LossOptions options) {
         if (b == null || options == null) {
             throw new IllegalArgumentException((b == null ? "batch" : "options") + " must not be null");
@@ -224,6 +240,7 @@ public final class JCudaBackend implements AutoCloseable {
      *
      * @throws IllegalArgumentException naming the argument whose offsets or lengths do not fit
      */
+    @Override
     public synchronized float[] pairwiseIou(float[] a, long[] aOff, float[] b, long[] bOff) {
         int batch = RaggedBoxes.checkOffsets(a, aOff, "a", "aOff");
         RaggedBoxes.checkOffsets(b, bOff, "b", "bOff");
@@ -245,25 +262,16 @@ public final class JCudaBackend implements AutoCloseable {
         }
     }
 
-    /** Rewards of a detection batch: per completion, accuracy_iou and accuracy_confidence, and the matches. */
-    public record DetectionResult(double[] iouReward, double[] confidenceReward, int[] matchedGt) {}
-
     /**
-     * Fused matching and rewards for a batch of completions, one thread per completion on the device:
-     * completion i's predictions {@code pred[predOff[i]..predOff[i+1])} (xyxy, already de-duplicated and in
-     * upstream's confidence order, as the CPU parse leaves them) with {@code conf}, against its ground truth
-     * {@code gt[gtOff[i]..gtOff[i+1])}.
+     * Fused matching and rewards for a batch of completions, one thread per completion on the device (see
+     * {@link DetectionMatch#compute}, its CPU twin).
      *
      * @throws IllegalArgumentException naming the argument whose offsets or lengths do not fit
      */
-    public synchronized DetectionResult detectionRewards(float[] pred, float[] conf, long[] predOff, float[] gt, long[] gtOff) {
-        int batch = RaggedBoxes.checkOffsets(pred, predOff, "pred", "predOff");
-        if (RaggedBoxes.checkOffsets(gt, gtOff, "gt", "gtOff") != batch) {
-            throw new IllegalArgumentException("gtOff has " + gtOff.length + " entries, expected predOff's " + predOff.length);
-        }
-        if (conf == null || conf.length != pred.length / 4) {
-            throw new IllegalArgumentException("conf must hold one confidence per predicted box (" + pred.length / 4 + ")");
-        }
+    @Override
+    public synchronized DetectionMatch.Result detectionRewards(float[] pred, float[] conf, long[] predOff, float[] gt,
+                                                                long[] gtOff) {
+        int batch = DetectionMatch.checkBatch(pred, conf, predOff, gt, gtOff);
         current();
         try (Arena arena = Arena.ofConfined(); Buffers bufs = new Buffers()) {
             DeviceBuffer dPred = upload(bufs, arena, pred);
@@ -284,30 +292,23 @@ public final class JCudaBackend implements AutoCloseable {
             download(dIou, iouR);
             download(dConfR, confR);
             JCudaDriver.cuStreamSynchronize(stream);
-            return new DetectionResult(iouR.toArray(ValueLayout.JAVA_DOUBLE), confR.toArray(ValueLayout.JAVA_DOUBLE),
+            return new DetectionMatch.Result(iouR.toArray(ValueLayout.JAVA_DOUBLE), confR.toArray(ValueLayout.JAVA_DOUBLE),
                     match.toArray(ValueLayout.JAVA_INT));
         }
     }
 
     /** Group advantages on the device for the flavours the kernel has; the others on the CPU (logged). */
+    @Override
     public synchronized float[] groupAdvantages(float[] rewards, Groups groups, AdvantageFlavor flavor) {
-        if (rewards == null || groups == null || flavor == null) {
-            throw new IllegalArgumentException("rewards, groups and flavor must not be null");
-        }
-        if (groups.size() != rewards.length) {
-            throw new IllegalArgumentException("rewards has length " + rewards.length + " but the groups cover " + groups.size());
-        }
-        int code = switch (flavor) {
-            case TRL_GROUP -> 1;
-            case TRL_NONE -> 3;
-            case VERL -> 4;
-            case VERL_NO_STD -> 5;
-            case OPENRLHF -> 7;
-            case OPENRLHF_DR_GRPO -> 8;
-            default -> -1;
-        };
+        io.github.vrft.Checks.notNull(rewards, "rewards");
+        io.github.vrft.Checks.notNull(groups, "groups");
+        io.github.vrft.Checks.notNull(flavor, "flavor");
+        groups.requireSize(rewards.length, "rewards");
+        int code = flavor.deviceCode();
         if (code < 0 || rewards.length == 0) {
-            LOG.log(System.Logger.Level.INFO, "jcuda: advantage flavour " + flavor.id() + " computed on the CPU");
+            if (code < 0) {
+                LOG.log(System.Logger.Level.INFO, "jcuda: advantage flavour " + flavor.id() + " computed on the CPU");
+            }
             return GroupAdvantages.compute(rewards, groups, flavor);
         }
         current();
@@ -322,6 +323,16 @@ public final class JCudaBackend implements AutoCloseable {
             JCudaDriver.cuStreamSynchronize(stream);
             return out.toArray(ValueLayout.JAVA_FLOAT);
         }
+    }
+
+    /** The reward step as two device calls (detection, then advantages of the float32 totals). */
+    @Override
+    public synchronized RewardStep rewardStep(float[] pred, float[] conf, long[] predOff, float[] gt, long[] gtOff,
+                                              float[] format, Groups groups, AdvantageFlavor flavor) {
+        RewardStep.check(pred, conf, predOff, gt, gtOff, format, groups, flavor);
+        DetectionMatch.Result d = detectionRewards(pred, conf, predOff, gt, gtOff);
+        float[] total = RewardStep.totals(d.iouReward(), d.confidenceReward(), format);
+        return new RewardStep(d.iouReward(), d.confidenceReward(), total, groupAdvantages(total, groups, flavor));
     }
 
     @Override

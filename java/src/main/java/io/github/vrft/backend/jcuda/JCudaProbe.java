@@ -21,6 +21,8 @@ public final class JCudaProbe {
     static final String[] KERNELS = {"vrft_pairwise_iou_kernel", "vrft_detection_rewards_kernel", "vrft_group_advantages_kernel",
         "vrft_loss_rows", "vrft_loss_counts", "vrft_loss_tokens"};
     static final String FATBIN = "/native/vrft.fatbin";
+    /** A fatbin file to load instead of the jar's (a locally built one, or the tests' host emulation). */
+    static final String FATBIN_PROPERTY = "vrft.jcuda.fatbin";
 
     /** The probe's finding. */
     public record Status(boolean available, String reason, String device, String driver) {
@@ -46,8 +48,16 @@ public final class JCudaProbe {
         return s;
     }
 
-    /** The fatbin in this jar, or null when nvcc was absent at build time. */
+    /** The fatbin named by {@value #FATBIN_PROPERTY}, else the one in this jar; null when there is none. */
     static byte[] fatbin() {
+        String path = System.getProperty(FATBIN_PROPERTY);
+        if (path != null) {
+            try {
+                return java.nio.file.Files.readAllBytes(java.nio.file.Path.of(path));
+            } catch (IOException | RuntimeException e) {
+                return null;
+            }
+        }
         try (InputStream in = JCudaProbe.class.getResourceAsStream(FATBIN)) {
             return in == null ? null : in.readAllBytes();
         } catch (IOException e) {
@@ -58,7 +68,9 @@ public final class JCudaProbe {
     private static Status probe() {
         byte[] image = fatbin();
         if (image == null) {
-            return new Status(false, "not built: this jar has no " + FATBIN + " (nvcc was absent at build time)", null, null);
+            String path = System.getProperty(FATBIN_PROPERTY);
+            return new Status(false, path != null ? FATBIN_PROPERTY + "=" + path + " is not a readable file"
+                    : "not built: this jar has no " + FATBIN + " (nvcc was absent at build time)", null, null);
         }
         try {
             JCudaDriver.setExceptionsEnabled(true);

@@ -1,6 +1,13 @@
 package io.github.vrft.backend.panama;
 
+import io.github.vrft.Checks;
+import io.github.vrft.backend.Backend;
+import io.github.vrft.backend.RewardStep;
+import io.github.vrft.box.DetectionMatch;
+import io.github.vrft.box.RaggedBoxes;
+import io.github.vrft.grpo.AdvantageFlavor;
 import io.github.vrft.grpo.DeviceLossConfig;
+import io.github.vrft.grpo.GroupAdvantages;
 import io.github.vrft.grpo.Groups;
 import io.github.vrft.grpo.LossOptions;
 import io.github.vrft.grpo.LossResult;
@@ -14,12 +21,15 @@ import java.util.Optional;
 
 /**
  * The panama backend: the kernels through libvrft's C ABI ({@code cuda/include/vrft.h}), bound with FFM
- * ({@link vrft_h}). One downcall per op; arrays go in and out as off-heap {@link MemorySegment}s of a
- * confined arena that lives for the call; a non-zero status becomes a {@link VrftNativeException} with the
- * shim's message. Arguments are checked here, in Java, before the downcall (the shim checks them again).
- * One instance holds one context (device and stream); its calls are serialized, so it is thread-safe.
+ * ({@link vrft_h}). One downcall per op. The {@link MemorySegment} methods pass the caller's off-heap
+ * segments to the shim as they are (no copy on the Java side); the array methods of {@link Backend} copy
+ * into a confined arena that lives for the call. A non-zero status becomes a {@link VrftNativeException}
+ * with the shim's message. Arguments are checked here, in Java, before the downcall (the shim checks them
+ * again). One instance holds one context (device and stream); its calls are serialized, so it is
+ * thread-safe.
  */
-public final class PanamaBackend implements AutoCloseable {
+public final class PanamaBackend implements Backend {
+    private static final System.Logger LOG = System.getLogger("io.github.vrft");
     private final MemorySegment ctx;
     private boolean closed;
 
@@ -70,6 +80,16 @@ public final class PanamaBackend implements AutoCloseable {
         }
     }
 
+    /** The device's free and total memory in bytes, {@code {free, total}} (cudaMemGetInfo). */
+    public synchronized long[] memoryInfo() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment free = arena.allocate(vrft_h.C_LONG_LONG);
+            MemorySegment total = arena.allocate(vrft_h.C_LONG_LONG);
+            check(vrft_h.vrft_memory_info(context(), free, total));
+            return new long[] {free.get(vrft_h.C_LONG_LONG, 0), total.get(vrft_h.C_LONG_LONG, 0)};
+        }
+    }
+
     private MemorySegment context() {
         if (closed) {
             throw new IllegalStateException("this PanamaBackend is closed");
@@ -77,11 +97,135 @@ public final class PanamaBackend implements AutoCloseable {
         return ctx;
     }
 
+    /** An off-heap copy of v (at least one element, so that an empty array is never a NULL pointer); NULL for null. */
     private static MemorySegment floats(Arena a, float[] v) {
-        return v == null ? MemorySegment.NULL : a.allocateFrom(ValueLayout.JAVA_FLOAT, v);
+        return v == null ? MemorySegment.NULL : v.length == 0 ? a.allocate(ValueLayout.JAVA_FLOAT) : a.allocateFrom(ValueLayout.JAVA_FLOAT, v);
+    }
+
+    @Override
+    public String name() {
+        return "panama";
+    }
+
+    @Override
+    public String describe() {
+        return "panama: libvrft ABI " + vrft_h.vrft_version() + " on CUDA device 0; policy-loss modes without kernels, and"
+                + " advantage flavours visual-rft, trl-batch and verl-vectorized, run on the CPU";
+    }
+
+    /** Checks that {@code seg} holds at least {@code bytes} bytes (null only when {@code bytes} is 0). */
+    private static MemorySegment sized(MemorySegment seg, long bytes, String name) {
+        if (seg == null) {
+            if (bytes == 0) {
+                return MemorySegment.NULL;
+            }
+            throw new IllegalArgumentException(name + " must not be null");
+        }
+        if (seg.byteSize() < bytes) {
+            throw new IllegalArgumentException(name + " holds " + seg.byteSize() + " bytes, needs " + bytes);
+        }
+        return seg;
+    }
+
+    /**
+     * All-pairs IoU on off-heap data, passed to the shim as it is: {@code batch} samples, offsets as int64,
+     * boxes as float32 xyxy; {@code out} receives the packed results ({@code outCount} floats, the sum of
+     * n_i·m_i, which the caller computes to size it).
+     *
+     * @throws IllegalArgumentException naming a segment that is null or too small
+     */
+    public synchronized void pairwiseIou(int batch, MemorySegment a, MemorySegment aOff, MemorySegment b, MemorySegment bOff,
+                                         MemorySegment out, long outCount) {
+        if (batch < 0) {
+            throw new IllegalArgumentException("batch must be >= 0, got " + batch);
+        }
+        sized(aOff, 8L * (batch + 1), "aOff");
+        sized(bOff, 8L * (batch + 1), "bOff");
+        long na = aOff.getAtIndex(ValueLayout.JAVA_LONG, batch);
+        long nb = bOff.getAtIndex(ValueLayout.JAVA_LONG, batch);
+        long pairs = 0;
+        for (int i = 0; i < batch; i++) {
+            pairs += (aOff.getAtIndex(ValueLayout.JAVA_LONG, i + 1) - aOff.getAtIndex(ValueLayout.JAVA_LONG, i))
+                    * (bOff.getAtIndex(ValueLayout.JAVA_LONG, i + 1) - bOff.getAtIndex(ValueLayout.JAVA_LONG, i));
+        }
+        if (pairs != outCount) {
+            throw new IllegalArgumentException("outCount is " + outCount + " but the offsets make " + pairs + " pairs");
+        }
+        check(vrft_h.vrft_pairwise_iou(context(), batch, sized(a, 16L * Math.max(na, 0), "a"), aOff,
+                sized(b, 16L * Math.max(nb, 0), "b"), bOff, sized(out, 4L * outCount, "out")));
+    }
+
+    @Override
+    public synchronized float[] pairwiseIou(float[] a, long[] aOff, float[] b, long[] bOff) {
+        int batch = RaggedBoxes.checkOffsets(a, aOff, "a", "aOff");
+        RaggedBoxes.checkOffsets(b, bOff, "b", "bOff");
+        long[] outOff = RaggedBoxes.pairOffsets(aOff, bOff, "aOff", "bOff");
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment out = arena.allocate(ValueLayout.JAVA_FLOAT, Math.max(outOff[batch], 1));
+            pairwiseIou(batch, floats(arena, a), arena.allocateFrom(ValueLayout.JAVA_LONG, aOff), floats(arena, b),
+                    arena.allocateFrom(ValueLayout.JAVA_LONG, bOff), out, outOff[batch]);
+            return out.asSlice(0, 4L * outOff[batch]).toArray(ValueLayout.JAVA_FLOAT);
+        }
+    }
+
+    @Override
+    public synchronized DetectionMatch.Result detectionRewards(float[] pred, float[] conf, long[] predOff, float[] gt,
+                                                                long[] gtOff) {
+        int batch = DetectionMatch.checkBatch(pred, conf, predOff, gt, gtOff);
+        int np = pred.length / 4;
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment match = a.allocate(ValueLayout.JAVA_INT, Math.max(np, 1));
+            MemorySegment iou = a.allocate(ValueLayout.JAVA_DOUBLE, Math.max(batch, 1));
+            MemorySegment cr = a.allocate(ValueLayout.JAVA_DOUBLE, Math.max(batch, 1));
+            check(vrft_h.vrft_detection_rewards(context(), batch, floats(a, pred), floats(a, conf),
+                    a.allocateFrom(ValueLayout.JAVA_LONG, predOff), floats(a, gt), a.allocateFrom(ValueLayout.JAVA_LONG, gtOff),
+                    match, iou, cr));
+            return new DetectionMatch.Result(iou.asSlice(0, 8L * batch).toArray(ValueLayout.JAVA_DOUBLE),
+                    cr.asSlice(0, 8L * batch).toArray(ValueLayout.JAVA_DOUBLE), match.asSlice(0, 4L * np).toArray(ValueLayout.JAVA_INT));
+        }
+    }
+
+    /**
+     * Group advantages on off-heap data, passed to the shim as it is: {@code n} float32 rewards in, {@code n}
+     * float32 advantages out, for a flavour the kernel has.
+     *
+     * @throws IllegalArgumentException naming a segment that is null or too small, or a flavour without a kernel
+     */
+    public synchronized void groupAdvantages(MemorySegment rewards, Groups groups, AdvantageFlavor flavor, MemorySegment adv) {
+        Checks.notNull(groups, "groups");
+        Checks.notNull(flavor, "flavor");
+        if (flavor.deviceCode() < 0) {
+            throw new IllegalArgumentException("flavor " + flavor.id() + " has no kernel; use the array method, which runs it on the CPU");
+        }
+        long n = groups.size();
+        try (Arena a = Arena.ofConfined()) {
+            check(vrft_h.vrft_group_advantages(context(), (int) n, groups.count(), sized(rewards, 4 * n, "rewards"),
+                    a.allocateFrom(ValueLayout.JAVA_INT, groups.offsets()), a.allocateFrom(ValueLayout.JAVA_INT, groups.members()),
+                    flavor.deviceCode(), sized(adv, 4 * n, "adv")));
+        }
+    }
+
+    @Override
+    public synchronized float[] groupAdvantages(float[] rewards, Groups groups, AdvantageFlavor flavor) {
+        Checks.notNull(rewards, "rewards");
+        Checks.notNull(groups, "groups");
+        Checks.notNull(flavor, "flavor");
+        groups.requireSize(rewards.length, "rewards");
+        if (flavor.deviceCode() < 0 || rewards.length == 0) {
+            if (flavor.deviceCode() < 0) {
+                LOG.log(System.Logger.Level.INFO, "panama: advantage flavour " + flavor.id() + " computed on the CPU");
+            }
+            return GroupAdvantages.compute(rewards, groups, flavor);
+        }
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment adv = a.allocate(ValueLayout.JAVA_FLOAT, rewards.length);
+            groupAdvantages(floats(a, rewards), groups, flavor, adv);
+            return adv.toArray(ValueLayout.JAVA_FLOAT);
+        }
     }
 
     /** The policy loss on the device for the modes the kernels cover, else on the CPU. */
+    @Override
     public synchronized LossResult policyLoss(TokenBatch b, LossOptions options) {
         if (b == null || options == null) {
             throw new IllegalArgumentException((b == null ? "batch" : "options") + " must not be null");
@@ -112,46 +256,36 @@ public final class PanamaBackend implements AutoCloseable {
         }
     }
 
-    /** The fused reward step's outputs. */
-    public record RewardStep(double[] iouReward, double[] confidenceReward, float[] total, float[] advantage) {}
-
     /**
-     * The detection reward step in one downcall: matching and rewards per completion, float32 totals with
-     * {@code format}, and group advantages ({@code flavor} as in vrft_math.h VRFT_ADV_*).
+     * The detection reward step in one downcall (matching and rewards, float32 totals with {@code format},
+     * group advantages). For a flavour without a kernel, the detection runs on the device and the advantages
+     * on the CPU (logged).
      *
      * @throws IllegalArgumentException naming the argument whose shape does not fit
      */
-    public synchronized RewardStep rewardStep(float[] pred, float[] conf, long[] predOff, float[] gt, long[] gtOff, float[] format,
-                                 Groups groups, int flavor) {
-        if (pred == null || conf == null || predOff == null || gt == null || gtOff == null || format == null || groups == null) {
-            throw new IllegalArgumentException("pred, conf, predOff, gt, gtOff, format and groups must not be null");
-        }
-        int batch = predOff.length - 1;
-        if (batch < 0 || gtOff.length != predOff.length) {
-            throw new IllegalArgumentException("predOff and gtOff must have batch + 1 entries each, got "
-                    + predOff.length + " and " + gtOff.length);
-        }
-        if (format.length != batch || groups.size() != batch) {
-            throw new IllegalArgumentException("format has " + format.length + " entries and groups cover " + groups.size()
-                    + " items; expected the batch size " + batch);
-        }
-        if (pred.length % 4 != 0 || gt.length % 4 != 0 || conf.length != pred.length / 4) {
-            throw new IllegalArgumentException("pred and gt must hold 4 floats a box and conf one per predicted box");
+    @Override
+    public synchronized RewardStep rewardStep(float[] pred, float[] conf, long[] predOff, float[] gt, long[] gtOff,
+                                              float[] format, Groups groups, AdvantageFlavor flavor) {
+        int batch = RewardStep.check(pred, conf, predOff, gt, gtOff, format, groups, flavor);
+        if (flavor.deviceCode() < 0) {
+            LOG.log(System.Logger.Level.INFO, "panama: advantage flavour " + flavor.id() + " computed on the CPU");
+            DetectionMatch.Result d = detectionRewards(pred, conf, predOff, gt, gtOff);
+            float[] total = RewardStep.totals(d.iouReward(), d.confidenceReward(), format);
+            return new RewardStep(d.iouReward(), d.confidenceReward(), total, GroupAdvantages.compute(total, groups, flavor));
         }
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment iou = a.allocate(ValueLayout.JAVA_DOUBLE, Math.max(batch, 1));
-            MemorySegment cr = a.allocate(ValueLayout.JAVA_DOUBLE, Math.max(batch, 1));
-            MemorySegment total = a.allocate(ValueLayout.JAVA_FLOAT, Math.max(batch, 1));
-            MemorySegment adv = a.allocate(ValueLayout.JAVA_FLOAT, Math.max(batch, 1));
+            int m = Math.max(batch, 1);
+            MemorySegment iou = a.allocate(ValueLayout.JAVA_DOUBLE, m);
+            MemorySegment cr = a.allocate(ValueLayout.JAVA_DOUBLE, m);
+            MemorySegment total = a.allocate(ValueLayout.JAVA_FLOAT, m);
+            MemorySegment adv = a.allocate(ValueLayout.JAVA_FLOAT, m);
             check(vrft_h.vrft_reward_step(context(), batch, floats(a, pred), floats(a, conf),
                     a.allocateFrom(ValueLayout.JAVA_LONG, predOff), floats(a, gt), a.allocateFrom(ValueLayout.JAVA_LONG, gtOff),
                     floats(a, format), groups.count(), a.allocateFrom(ValueLayout.JAVA_INT, groups.offsets()),
-                    a.allocateFrom(ValueLayout.JAVA_INT, groups.members()), flavor, iou, cr, total, adv));
-            return new RewardStep(
-                    java.util.Arrays.copyOf(iou.toArray(ValueLayout.JAVA_DOUBLE), batch),
-                    java.util.Arrays.copyOf(cr.toArray(ValueLayout.JAVA_DOUBLE), batch),
-                    java.util.Arrays.copyOf(total.toArray(ValueLayout.JAVA_FLOAT), batch),
-                    java.util.Arrays.copyOf(adv.toArray(ValueLayout.JAVA_FLOAT), batch));
+                    a.allocateFrom(ValueLayout.JAVA_INT, groups.members()), flavor.deviceCode(), iou, cr, total, adv));
+            return new RewardStep(iou.asSlice(0, 8L * batch).toArray(ValueLayout.JAVA_DOUBLE),
+                    cr.asSlice(0, 8L * batch).toArray(ValueLayout.JAVA_DOUBLE),
+                    total.asSlice(0, 4L * batch).toArray(ValueLayout.JAVA_FLOAT), adv.asSlice(0, 4L * batch).toArray(ValueLayout.JAVA_FLOAT));
         }
     }
 

@@ -315,6 +315,58 @@ public class vrft_h {
         }
     }
 
+    private static class vrft_memory_info {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(vrft_h.C_INT, vrft_h.C_POINTER, vrft_h.C_POINTER, vrft_h.C_POINTER);
+
+        public static final MemorySegment ADDR = vrft_h.findOrThrow("vrft_memory_info");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int vrft_memory_info(vrft_context* ctx, long long* h_free, long long* h_total)
+     * }
+     */
+    public static FunctionDescriptor vrft_memory_info$descriptor() {
+        return vrft_memory_info.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int vrft_memory_info(vrft_context* ctx, long long* h_free, long long* h_total)
+     * }
+     */
+    public static MethodHandle vrft_memory_info$handle() {
+        return vrft_memory_info.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int vrft_memory_info(vrft_context* ctx, long long* h_free, long long* h_total)
+     * }
+     */
+    public static MemorySegment vrft_memory_info$address() {
+        return vrft_memory_info.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int vrft_memory_info(vrft_context* ctx, long long* h_free, long long* h_total)
+     * }
+     */
+    public static int vrft_memory_info(MemorySegment ctx, MemorySegment h_free, MemorySegment h_total) {
+        var mh$ = vrft_memory_info.HANDLE;
+        try {
+            return (int) mh$.invokeExact(ctx, h_free, h_total);
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
     private static class vrft_context_create {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(vrft_h.C_INT, vrft_h.C_INT, vrft_h.C_POINTER);
 

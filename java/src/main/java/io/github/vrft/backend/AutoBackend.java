@@ -1,0 +1,93 @@
+package io.github.vrft.backend;
+
+import io.github.vrft.box.DetectionMatch;
+import io.github.vrft.grpo.AdvantageFlavor;
+import io.github.vrft.grpo.Groups;
+import io.github.vrft.grpo.LossOptions;
+import io.github.vrft.grpo.LossResult;
+import io.github.vrft.grpo.TokenBatch;
+
+/**
+ * {@code auto}: per call, the CPU backend below the measured {@link Crossover} and the GPU backend from it on;
+ * the CPU for everything when no GPU backend is usable (never an error). Arguments are checked by the
+ * backend that runs the call, which is the same check on either side.
+ */
+public final class AutoBackend implements Backend {
+    private static final System.Logger LOG = System.getLogger("io.github.vrft");
+
+    private final CpuBackend cpu = new CpuBackend();
+    private final Backend gpu;
+    private final Crossover crossover;
+    private final String why;
+
+    /** @param gpu the GPU backend, or null; @param crossover its crossover (ignored without a GPU); @param why the choice in words */
+    AutoBackend(Backend gpu, Crossover crossover, String why) {
+        this.gpu = gpu;
+        this.crossover = crossover;
+        this.why = why;
+    }
+
+    @Override
+    public String name() {
+        return "auto";
+    }
+
+    @Override
+    public String describe() {
+        return gpu == null ? "auto: cpu for every call (" + why + ")"
+                : "auto: cpu below the crossover, " + gpu.name() + " from it (" + why + "); " + crossover.summary();
+    }
+
+    /** The measured crossover in use, or null without a GPU backend. */
+    public Crossover crossover() {
+        return gpu == null ? null : crossover;
+    }
+
+    private Backend pick(long threshold, long size, String op) {
+        if (gpu != null && Crossover.gpuFor(threshold, size)) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "auto: " + op + " of " + size + " on " + gpu.name());
+            return gpu;
+        }
+        return cpu;
+    }
+
+    @Override
+    public float[] pairwiseIou(float[] a, long[] aOff, float[] b, long[] bOff) {
+        long samples = aOff == null ? 0 : aOff.length - 1;
+        return pick(crossover == null ? Crossover.NEVER : crossover.pairwiseIou(), samples, "pairwise IoU").pairwiseIou(a, aOff, b, bOff);
+    }
+
+    @Override
+    public DetectionMatch.Result detectionRewards(float[] pred, float[] conf, long[] predOff, float[] gt, long[] gtOff) {
+        long batch = predOff == null ? 0 : predOff.length - 1;
+        return pick(crossover == null ? Crossover.NEVER : crossover.rewardStep(), batch, "detection rewards")
+                .detectionRewards(pred, conf, predOff, gt, gtOff);
+    }
+
+    @Override
+    public float[] groupAdvantages(float[] rewards, Groups groups, AdvantageFlavor flavor) {
+        long n = rewards == null ? 0 : rewards.length;
+        return pick(crossover == null ? Crossover.NEVER : crossover.advantages(), n, "advantages").groupAdvantages(rewards, groups, flavor);
+    }
+
+    @Override
+    public LossResult policyLoss(TokenBatch batch, LossOptions options) {
+        long tokens = batch == null ? 0 : batch.size();
+        return pick(crossover == null ? Crossover.NEVER : crossover.lossTokens(), tokens, "policy loss").policyLoss(batch, options);
+    }
+
+    @Override
+    public RewardStep rewardStep(float[] pred, float[] conf, long[] predOff, float[] gt, long[] gtOff, float[] format,
+                                 Groups groups, AdvantageFlavor flavor) {
+        long batch = predOff == null ? 0 : predOff.length - 1;
+        return pick(crossover == null ? Crossover.NEVER : crossover.rewardStep(), batch, "reward step")
+                .rewardStep(pred, conf, predOff, gt, gtOff, format, groups, flavor);
+    }
+
+    @Override
+    public void close() {
+        if (gpu != null) {
+            gpu.close();
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package io.github.vrft.backend;
+
+import io.github.vrft.box.DetectionMatch;
+import io.github.vrft.box.PairwiseIou;
+import io.github.vrft.grpo.AdvantageFlavor;
+import io.github.vrft.grpo.GroupAdvantages;
+import io.github.vrft.grpo.Groups;
+import io.github.vrft.grpo.LossOptions;
+import io.github.vrft.grpo.LossResult;
+import io.github.vrft.grpo.PolicyLoss;
+import io.github.vrft.grpo.TokenBatch;
+
+/** The pure-Java backend: the reference every other backend is tested against, and the fallback. Stateless. */
+public final class CpuBackend implements Backend {
+    @Override
+    public String name() {
+        return "cpu";
+    }
+
+    @Override
+    public String describe() {
+        return "cpu: pure Java on " + Runtime.getRuntime().availableProcessors() + " cores (policy loss: "
+                + PolicyLoss.implementation() + ")";
+    }
+
+    @Override
+    public float[] pairwiseIou(float[] a, long[] aOff, float[] b, long[] bOff) {
+        return PairwiseIou.compute(a, aOff, b, bOff);
+    }
+
+    @Override
+    public DetectionMatch.Result detectionRewards(float[] pred, float[] conf, long[] predOff, float[] gt, long[] gtOff) {
+        return DetectionMatch.compute(pred, conf, predOff, gt, gtOff);
+    }
+
+    @Override
+    public float[] groupAdvantages(float[] rewards, Groups groups, AdvantageFlavor flavor) {
+        return GroupAdvantages.compute(rewards, groups, flavor);
+    }
+
+    @Override
+    public LossResult policyLoss(TokenBatch batch, LossOptions options) {
+        return PolicyLoss.compute(batch, options);
+    }
+
+    @Override
+    public RewardStep rewardStep(float[] pred, float[] conf, long[] predOff, float[] gt, long[] gtOff, float[] format,
+                                 Groups groups, AdvantageFlavor flavor) {
+        RewardStep.check(pred, conf, predOff, gt, gtOff, format, groups, flavor);
+        DetectionMatch.Result d = DetectionMatch.compute(pred, conf, predOff, gt, gtOff);
+        float[] total = RewardStep.totals(d.iouReward(), d.confidenceReward(), format);
+        return new RewardStep(d.iouReward(), d.confidenceReward(), total, GroupAdvantages.compute(total, groups, flavor));
+    }
+
+    @Override
+    public void close() {
+        // nothing to release
+    }
+}

@@ -1,0 +1,40 @@
+package io.github.vrft.backend;
+
+import io.github.vrft.Checks;
+import io.github.vrft.box.DetectionMatch;
+import io.github.vrft.grpo.AdvantageFlavor;
+import io.github.vrft.grpo.Groups;
+
+/** The outputs of {@link Backend#rewardStep}: per completion, both rewards, the float32 total and its advantage. */
+public record RewardStep(double[] iouReward, double[] confidenceReward, float[] total, float[] advantage) {
+
+    /**
+     * The checks every backend applies to a reward step's arguments before it runs.
+     *
+     * @return the batch size
+     * @throws IllegalArgumentException naming the argument that does not fit
+     */
+    public static int check(float[] pred, float[] conf, long[] predOff, float[] gt, long[] gtOff, float[] format,
+                            Groups groups, AdvantageFlavor flavor) {
+        int batch = DetectionMatch.checkBatch(pred, conf, predOff, gt, gtOff);
+        Checks.notNull(format, "format");
+        Checks.notNull(groups, "groups");
+        Checks.notNull(flavor, "flavor");
+        if (format.length != batch) {
+            throw new IllegalArgumentException("format has " + format.length + " entries, expected the batch size " + batch);
+        }
+        if (groups.size() != batch) {
+            throw new IllegalArgumentException("groups cover " + groups.size() + " items, expected the batch size " + batch);
+        }
+        return batch;
+    }
+
+    /** The float32 totals of the trainers: {@code ((float) iou + (float) conf) + format}, summed left to right. */
+    public static float[] totals(double[] iouReward, double[] confidenceReward, float[] format) {
+        float[] t = new float[format.length];
+        for (int i = 0; i < t.length; i++) {
+            t[i] = ((float) iouReward[i] + (float) confidenceReward[i]) + format[i];
+        }
+        return t;
+    }
+}

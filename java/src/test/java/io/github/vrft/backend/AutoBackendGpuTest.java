@@ -1,0 +1,42 @@
+package io.github.vrft.backend;
+
+import io.github.vrft.grpo.AdvantageFlavor;
+import io.github.vrft.grpo.Groups;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIf;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** auto with a usable GPU backend (a GPU, or the host emulation): it measures a crossover and gives the CPU's numbers. */
+@EnabledIf("gpu")
+class AutoBackendGpuTest {
+    static boolean gpu() {
+        boolean any = io.github.vrft.backend.jcuda.JCudaProbe.status().available()
+                || io.github.vrft.backend.panama.PanamaProbe.status().available();
+        if (!any) {
+            System.out.println("AutoBackendGpuTest skipped: no GPU backend is usable");
+        }
+        return any;
+    }
+
+    @Test
+    void measuresACrossoverAndMatchesTheCpu() {
+        try (AutoBackend auto = (AutoBackend) Backends.open("auto")) {
+            Crossover c = auto.crossover();
+            assertNotNull(c);
+            System.out.println("AutoBackendGpuTest on " + Emulation.where(c.device()) + ": " + auto.describe());
+            assertTrue(auto.describe().contains("panama from it"), auto.describe());
+            if (Emulation.active()) {
+                // one core running every GPU thread as a fiber never beats the CPU backend
+                assertEquals(Crossover.NEVER, c.rewardStep(), c.summary());
+            }
+            float[] rewards = {1, 0, 2, 2, 0.5f, 1, 3, 0};
+            Groups g = Groups.contiguous(8, 4);
+            assertArrayEquals(new CpuBackend().groupAdvantages(rewards, g, AdvantageFlavor.TRL_GROUP),
+                    auto.groupAdvantages(rewards, g, AdvantageFlavor.TRL_GROUP), 1e-6f);
+        }
+    }
+}

@@ -1,0 +1,199 @@
+package io.github.vrft.backend;
+
+import io.github.vrft.box.DetectionMatch;
+import io.github.vrft.box.PairwiseIou;
+import io.github.vrft.grpo.AdvantageFlavor;
+import io.github.vrft.grpo.GoldenParity;
+import io.github.vrft.grpo.GroupAdvantages;
+import io.github.vrft.grpo.Groups;
+import io.github.vrft.grpo.LossOptions;
+import io.github.vrft.grpo.LossResult;
+import io.github.vrft.grpo.PolicyLoss;
+import io.github.vrft.grpo.RandomTokens;
+import io.github.vrft.grpo.TokenBatch;
+import io.github.vrft.grpo.TrlLossOptions;
+import io.github.vrft.grpo.VerlLossOptions;
+import org.junit.jupiter.api.Test;
+
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What every GPU backend must do, checked against the CPU backend (the oracle): the golden loss cases, random
+ * shapes of every op (empty samples, one box, sizes that are not multiples of the block size, large
+ * batches), the reward step, and argument checks before anything native runs. A subclass supplies the
+ * backend and its skip rule. On the CUDA host emulation (Maven's emulated-gpu run) the largest shapes are
+ * scaled down ({@link Emulation#size}).
+ */
+public abstract class BackendContract {
+    /** The backend under test, open for the whole class. */
+    protected abstract Backend backend();
+
+    private static final CpuBackend CPU = new CpuBackend();
+
+    @Test
+    void goldenLossCasesMatchTheCpu() throws Exception {
+        GoldenParity.check(backend()::policyLoss);
+    }
+
+    @Test
+    void randomLossShapesMatchTheCpu() {
+        SplittableRandom r = new SplittableRandom(4);
+        int big = Emulation.size(4096, 160); // 16.7M tokens on a GPU
+        int[][] shapes = {{1, 1}, {3, 255}, {7, 257}, {64, 1000}, {2, 4096}, {big, big}};
+        LossOptions[] opts = {TrlLossOptions.builder().beta(0.04).build(),
+            TrlLossOptions.builder().importanceSamplingLevel(TrlLossOptions.ImportanceSamplingLevel.SEQUENCE).build(),
+            TrlLossOptions.builder().lossType(TrlLossOptions.LossType.DAPO).beta(0.04).build(),
+            VerlLossOptions.builder().useKlLoss(true).lossAggMode(VerlLossOptions.LossAggMode.SEQ_MEAN_TOKEN_MEAN).build()};
+        for (int[] s : shapes) {
+            TokenBatch b = RandomTokens.batch(s[0], s[1], r.nextLong(), 0.2);
+            for (LossOptions o : opts) {
+                LossResult cpu = PolicyLoss.compute(b, o);
+                LossResult dev = backend().policyLoss(b, o);
+                String what = s[0] + "x" + s[1] + " " + o.impl();
+                assertEquals(cpu.loss(), dev.loss(), 1e-5 * cpu.lossAbsSum() + 1e-7, what + " loss");
+                GoldenParity.assertClose(cpu.gradLogp(), dev.gradLogp(), what + " grad");
+                GoldenParity.assertClose(cpu.perTokenLoss(), dev.perTokenLoss(), what + " per-token loss");
+            }
+        }
+    }
+
+    private static float[] boxes(SplittableRandom r, long n, boolean integer) {
+        float[] a = new float[(int) (4 * n)];
+        for (int k = 0; k < a.length; k += 4) {
+            a[k] = r.nextInt(0, 900) + (integer ? 0 : (float) r.nextDouble());
+            a[k + 1] = r.nextInt(0, 900);
+            a[k + 2] = a[k] + r.nextInt(-10, 200) + (integer ? 0 : (float) r.nextDouble());
+            a[k + 3] = a[k + 1] + r.nextInt(-10, 200);
+        }
+        return a;
+    }
+
+    private static long[] offsets(int... sizes) {
+        long[] off = new long[sizes.length + 1];
+        for (int i = 0; i < sizes.length; i++) {
+            off[i + 1] = off[i] + sizes[i];
+        }
+        return off;
+    }
+
+    @Test
+    void pairwiseIouMatchesTheCpuElementForElement() {
+        SplittableRandom r = new SplittableRandom(5);
+        long[] aOff = offsets(0, 1, 3, 33, Emulation.size(4096, 700), 5, 0, 257);
+        long[] bOff = offsets(4, 1, 0, 33, Emulation.size(4096, 700), 1, 0, 255);
+        float[] a = boxes(r, aOff[aOff.length - 1], false);
+        float[] b = boxes(r, bOff[bOff.length - 1], false);
+        assertArrayEquals(PairwiseIou.compute(a, aOff, b, bOff), backend().pairwiseIou(a, aOff, b, bOff), 0f);
+        assertEquals(0, backend().pairwiseIou(new float[0], new long[] {0, 0}, new float[8], new long[] {0, 2}).length);
+        assertEquals(0, backend().pairwiseIou(new float[0], new long[] {0}, new float[0], new long[] {0}).length);
+    }
+
+    /** Advantages within spec §13 (1e-5 absolute and relative); NaN exactly where the CPU has NaN. */
+    private static void assertAdvantages(float[] cpu, float[] dev, String what) {
+        assertEquals(cpu.length, dev.length, what + " length");
+        for (int i = 0; i < cpu.length; i++) {
+            if (Float.isNaN(cpu[i])) {
+                assertTrue(Float.isNaN(dev[i]), what + " [" + i + "]: " + dev[i] + ", expected NaN");
+            } else {
+                assertEquals(cpu[i], dev[i], 1e-5 + 1e-5 * Math.abs(cpu[i]), what + " [" + i + "]");
+            }
+        }
+    }
+
+    @Test
+    void advantagesMatchTheCpuForEveryFlavour() {
+        SplittableRandom r = new SplittableRandom(6);
+        float[] rewards = new float[100_003];
+        int[] ids = new int[rewards.length];
+        for (int i = 0; i < rewards.length; i++) {
+            rewards[i] = r.nextInt(20) == 0 ? Float.NaN : r.nextInt(0, 4) + (float) r.nextDouble();
+            ids[i] = r.nextInt(0, 12_000); // scattered groups of varying size, some of one
+        }
+        Groups g = Groups.ofIds(ids);
+        for (AdvantageFlavor f : AdvantageFlavor.values()) {
+            float[] cpu = GroupAdvantages.compute(rewards, g, f);
+            float[] dev = backend().groupAdvantages(rewards, g, f);
+            assertAdvantages(cpu, dev, f.id());
+        }
+    }
+
+    /** A batch of completions whose predictions are near (or far from) their ground truth. */
+    record Detections(float[] pred, float[] conf, long[] predOff, float[] gt, long[] gtOff) {
+        static Detections random(SplittableRandom r, int batch, boolean integer) {
+            long[] pOff = new long[batch + 1];
+            long[] gOff = new long[batch + 1];
+            for (int i = 0; i < batch; i++) {
+                pOff[i + 1] = pOff[i] + r.nextInt(0, 13);
+                gOff[i + 1] = gOff[i] + r.nextInt(0, 7);
+            }
+            float[] gt = boxes(r, gOff[batch], integer);
+            float[] pred = new float[(int) (4 * pOff[batch])];
+            float[] conf = new float[(int) pOff[batch]];
+            for (int i = 0; i < batch; i++) {
+                for (long k = pOff[i]; k < pOff[i + 1]; k++) {
+                    int q = (int) (4 * k);
+                    long g = gOff[i + 1] > gOff[i] ? gOff[i] + r.nextInt(0, (int) (gOff[i + 1] - gOff[i])) : -1;
+                    for (int c = 0; c < 4; c++) {
+                        pred[q + c] = g >= 0 && r.nextBoolean() ? gt[(int) (4 * g) + c] + r.nextInt(-12, 13) : r.nextInt(0, 900);
+                    }
+                    conf[(int) k] = r.nextInt(0, 101) / 100f;
+                }
+            }
+            return new Detections(pred, conf, pOff, gt, gOff);
+        }
+    }
+
+    @Test
+    void detectionRewardsAreBitIdenticalToTheCpu() {
+        SplittableRandom r = new SplittableRandom(7);
+        for (boolean integer : new boolean[] {true, false}) {
+            Detections d = Detections.random(r, 3000, integer);
+            DetectionMatch.Result cpu = CPU.detectionRewards(d.pred, d.conf, d.predOff, d.gt, d.gtOff);
+            DetectionMatch.Result dev = backend().detectionRewards(d.pred, d.conf, d.predOff, d.gt, d.gtOff);
+            assertArrayEquals(cpu.matchedGt(), dev.matchedGt(), "matches");
+            assertArrayEquals(cpu.iouReward(), dev.iouReward(), 0.0, "accuracy_iou");
+            assertArrayEquals(cpu.confidenceReward(), dev.confidenceReward(), 0.0, "accuracy_confidence");
+        }
+    }
+
+    @Test
+    void rewardStepMatchesTheCpu() {
+        SplittableRandom r = new SplittableRandom(8);
+        Detections d = Detections.random(r, 64 * 8, false);
+        float[] format = new float[64 * 8];
+        for (int i = 0; i < format.length; i++) {
+            format[i] = r.nextBoolean() ? 1f : 0f;
+        }
+        Groups g = Groups.contiguous(format.length, 8);
+        for (AdvantageFlavor f : new AdvantageFlavor[] {AdvantageFlavor.TRL_GROUP, AdvantageFlavor.VISUAL_RFT, AdvantageFlavor.VERL}) {
+            RewardStep cpu = CPU.rewardStep(d.pred, d.conf, d.predOff, d.gt, d.gtOff, format, g, f);
+            RewardStep dev = backend().rewardStep(d.pred, d.conf, d.predOff, d.gt, d.gtOff, format, g, f);
+            assertArrayEquals(cpu.iouReward(), dev.iouReward(), 0.0, f.id());
+            assertArrayEquals(cpu.confidenceReward(), dev.confidenceReward(), 0.0, f.id());
+            assertArrayEquals(cpu.total(), dev.total(), 0f, f.id());
+            assertAdvantages(cpu.advantage(), dev.advantage(), f.id());
+        }
+    }
+
+    @Test
+    void badArgumentsAreRejectedInJavaNamingTheArgument() {
+        Backend b = backend();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> b.pairwiseIou(new float[8], new long[] {0, 3}, new float[8], new long[] {0, 2}));
+        assertTrue(e.getMessage().contains("aOff"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> b.detectionRewards(new float[8], new float[1], new long[] {0, 2}, new float[4], new long[] {0, 1}));
+        assertTrue(e.getMessage().contains("conf"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> b.groupAdvantages(new float[3], Groups.contiguous(4, 2), AdvantageFlavor.TRL_GROUP));
+        assertTrue(e.getMessage().contains("rewards"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> b.rewardStep(new float[4], new float[1], new long[] {0, 1},
+                new float[4], new long[] {0, 1}, new float[2], Groups.contiguous(1, 1), AdvantageFlavor.TRL_GROUP));
+        assertTrue(e.getMessage().contains("format"), e.getMessage());
+    }
+}
