@@ -43,8 +43,9 @@ public final class AutoBackend implements Backend {
         return gpu == null ? null : crossover;
     }
 
-    private Backend pick(long threshold, long size, String op) {
-        if (gpu != null && Crossover.gpuFor(threshold, size)) {
+    /** The GPU when there is one and {@code size} reaches the op's crossover ({@code threshold} of it), else the CPU. */
+    private Backend pick(java.util.function.ToLongFunction<Crossover> threshold, long size, String op) {
+        if (gpu != null && Crossover.gpuFor(threshold.applyAsLong(crossover), size)) {
             LOG.log(System.Logger.Level.DEBUG, () -> "auto: " + op + " of " + size + " on " + gpu.name());
             return gpu;
         }
@@ -54,33 +55,33 @@ public final class AutoBackend implements Backend {
     @Override
     public float[] pairwiseIou(float[] a, long[] aOff, float[] b, long[] bOff) {
         long samples = aOff == null ? 0 : aOff.length - 1;
-        return pick(crossover == null ? Crossover.NEVER : crossover.pairwiseIou(), samples, "pairwise IoU").pairwiseIou(a, aOff, b, bOff);
+        return pick(Crossover::pairwiseIou, samples, "pairwise IoU").pairwiseIou(a, aOff, b, bOff);
     }
 
     @Override
     public DetectionMatch.Result detectionRewards(float[] pred, float[] conf, long[] predOff, float[] gt, long[] gtOff) {
         long batch = predOff == null ? 0 : predOff.length - 1;
-        return pick(crossover == null ? Crossover.NEVER : crossover.rewardStep(), batch, "detection rewards")
+        return pick(Crossover::rewardStep, batch, "detection rewards")
                 .detectionRewards(pred, conf, predOff, gt, gtOff);
     }
 
     @Override
     public float[] groupAdvantages(float[] rewards, Groups groups, AdvantageFlavor flavor) {
         long n = rewards == null ? 0 : rewards.length;
-        return pick(crossover == null ? Crossover.NEVER : crossover.advantages(), n, "advantages").groupAdvantages(rewards, groups, flavor);
+        return pick(Crossover::advantages, n, "advantages").groupAdvantages(rewards, groups, flavor);
     }
 
     @Override
     public LossResult policyLoss(TokenBatch batch, LossOptions options) {
         long tokens = batch == null ? 0 : batch.size();
-        return pick(crossover == null ? Crossover.NEVER : crossover.lossTokens(), tokens, "policy loss").policyLoss(batch, options);
+        return pick(Crossover::lossTokens, tokens, "policy loss").policyLoss(batch, options);
     }
 
     @Override
     public RewardStep rewardStep(float[] pred, float[] conf, long[] predOff, float[] gt, long[] gtOff, float[] format,
                                  Groups groups, AdvantageFlavor flavor) {
         long batch = predOff == null ? 0 : predOff.length - 1;
-        return pick(crossover == null ? Crossover.NEVER : crossover.rewardStep(), batch, "reward step")
+        return pick(Crossover::rewardStep, batch, "reward step")
                 .rewardStep(pred, conf, predOff, gt, gtOff, format, groups, flavor);
     }
 

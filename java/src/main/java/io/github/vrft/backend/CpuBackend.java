@@ -47,9 +47,8 @@ public final class CpuBackend implements Backend {
     public RewardStep rewardStep(float[] pred, float[] conf, long[] predOff, float[] gt, long[] gtOff, float[] format,
                                  Groups groups, AdvantageFlavor flavor) {
         RewardStep.check(pred, conf, predOff, gt, gtOff, format, groups, flavor);
-        DetectionMatch.Result d = DetectionMatch.compute(pred, conf, predOff, gt, gtOff);
-        float[] total = RewardStep.totals(d.iouReward(), d.confidenceReward(), format);
-        return new RewardStep(d.iouReward(), d.confidenceReward(), total, GroupAdvantages.compute(total, groups, flavor));
+        return RewardStep.of(DetectionMatch.compute(pred, conf, predOff, gt, gtOff), format,
+                total -> GroupAdvantages.compute(total, groups, flavor));
     }
 
     @Override

@@ -29,6 +29,15 @@ public record RewardStep(double[] iouReward, double[] confidenceReward, float[] 
         return batch;
     }
 
+    /**
+     * A reward step from its detection rewards: the float32 totals with {@code format}, and the advantages
+     * that {@code advantagesOfTotals} computes from them (on whichever backend the caller runs).
+     */
+    public static RewardStep of(DetectionMatch.Result d, float[] format, java.util.function.UnaryOperator<float[]> advantagesOfTotals) {
+        float[] total = totals(d.iouReward(), d.confidenceReward(), format);
+        return new RewardStep(d.iouReward(), d.confidenceReward(), total, advantagesOfTotals.apply(total));
+    }
+
     /** The float32 totals of the trainers: {@code ((float) iou + (float) conf) + format}, summed left to right. */
     public static float[] totals(double[] iouReward, double[] confidenceReward, float[] format) {
         float[] t = new float[format.length];

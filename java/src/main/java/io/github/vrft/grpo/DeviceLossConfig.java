@@ -71,6 +71,16 @@ public final class DeviceLossConfig {
         return Optional.empty();
     }
 
+    /** The batch's mask as the kernels read it: one byte per token, 1 for a masked-in token, in {@code arena}. */
+    public static MemorySegment maskBytes(java.lang.foreign.Arena arena, TokenBatch b) {
+        boolean[] m = b.mask();
+        MemorySegment mask = arena.allocate(Math.max(m.length, 1));
+        for (int k = 0; k < m.length; k++) {
+            mask.set(ValueLayout.JAVA_BYTE, k, (byte) (m[k] ? 1 : 0));
+        }
+        return mask;
+    }
+
     /** Writes the struct into {@code seg} (at least {@code LAYOUT.byteSize()} bytes, native order). */
     public void writeTo(MemorySegment seg) {
         for (int i = 0; i < ints.length; i++) {

@@ -184,11 +184,7 @@ public final class JCudaBackend implements Backend {
         try (Arena arena = Arena.ofConfined(); Buffers bufs = new Buffers()) {
             MemorySegment cs = arena.allocate(DeviceLossConfig.LAYOUT);
             cfg.get().writeTo(cs);
-            MemorySegment mask = arena.allocate(n);
-            boolean[] m = b.mask();
-            for (int k = 0; k < n; k++) {
-                mask.set(ValueLayout.JAVA_BYTE, k, (byte) (m[k] ? 1 : 0));
-            }
+            MemorySegment mask = DeviceLossConfig.maskBytes(arena, b);
             DeviceBuffer dLogp = upload(bufs, arena, b.logp());
             DeviceBuffer dOld = upload(bufs, arena, b.oldLogp());
             DeviceBuffer dRef = upload(bufs, arena, b.refLogp());
@@ -330,9 +326,8 @@ public final class JCudaBackend implements Backend {
     public synchronized RewardStep rewardStep(float[] pred, float[] conf, long[] predOff, float[] gt, long[] gtOff,
                                               float[] format, Groups groups, AdvantageFlavor flavor) {
         RewardStep.check(pred, conf, predOff, gt, gtOff, format, groups, flavor);
-        DetectionMatch.Result d = detectionRewards(pred, conf, predOff, gt, gtOff);
-        float[] total = RewardStep.totals(d.iouReward(), d.confidenceReward(), format);
-        return new RewardStep(d.iouReward(), d.confidenceReward(), total, groupAdvantages(total, groups, flavor));
+        return RewardStep.of(detectionRewards(pred, conf, predOff, gt, gtOff), format,
+                total -> groupAdvantages(total, groups, flavor));
     }
 
     @Override

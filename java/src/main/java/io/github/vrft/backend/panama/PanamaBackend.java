@@ -238,11 +238,7 @@ public final class PanamaBackend implements Backend {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment cs = a.allocate(DeviceLossConfig.LAYOUT);
             cfg.get().writeTo(cs);
-            MemorySegment mask = a.allocate(n);
-            boolean[] m = b.mask();
-            for (int k = 0; k < n; k++) {
-                mask.set(ValueLayout.JAVA_BYTE, k, (byte) (m[k] ? 1 : 0));
-            }
+            MemorySegment mask = DeviceLossConfig.maskBytes(a, b);
             MemorySegment grad = a.allocate(ValueLayout.JAVA_FLOAT, n);
             MemorySegment ptl = a.allocate(ValueLayout.JAVA_FLOAT, n);
             MemorySegment kl = cfg.get().hasKl() ? a.allocate(ValueLayout.JAVA_FLOAT, n) : MemorySegment.NULL;
@@ -267,11 +263,9 @@ public final class PanamaBackend implements Backend {
     public synchronized RewardStep rewardStep(float[] pred, float[] conf, long[] predOff, float[] gt, long[] gtOff,
                                               float[] format, Groups groups, AdvantageFlavor flavor) {
         int batch = RewardStep.check(pred, conf, predOff, gt, gtOff, format, groups, flavor);
-        if (flavor.deviceCode() < 0) {
-            LOG.log(System.Logger.Level.INFO, "panama: advantage flavour " + flavor.id() + " computed on the CPU");
-            DetectionMatch.Result d = detectionRewards(pred, conf, predOff, gt, gtOff);
-            float[] total = RewardStep.totals(d.iouReward(), d.confidenceReward(), format);
-            return new RewardStep(d.iouReward(), d.confidenceReward(), total, GroupAdvantages.compute(total, groups, flavor));
+        if (flavor.deviceCode() < 0) { // groupAdvantages runs such a flavour on the CPU and logs it
+            return RewardStep.of(detectionRewards(pred, conf, predOff, gt, gtOff), format,
+                    total -> groupAdvantages(total, groups, flavor));
         }
         try (Arena a = Arena.ofConfined()) {
             int m = Math.max(batch, 1);
