@@ -196,10 +196,11 @@ public final class JsonRepair {
         try {
             return PyJson.loads(t);
         } catch (PyException e) {
-            String trimmed = t;
-            while (!trimmed.isEmpty() && "+-.eE_".indexOf(trimmed.charAt(trimmed.length() - 1)) >= 0) {
-                trimmed = trimmed.substring(0, trimmed.length() - 1);
+            int end = t.length();
+            while (end > 0 && "+-.eE_".indexOf(t.charAt(end - 1)) >= 0) {
+                end--;
             }
+            String trimmed = t.substring(0, end);
             try {
                 return trimmed.isEmpty() ? t : PyJson.loads(trimmed);
             } catch (PyException e2) {

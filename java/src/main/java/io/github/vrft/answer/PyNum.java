@@ -252,12 +252,23 @@ public final class PyNum {
 
     /**
      * Python's {@code int(s)} for a string of decimal digits as {@code \\d+} matches them (any Unicode digit
-     * of category Nd): a {@link Long}, or a {@link BigInteger} past 64 bits.
+     * of category Nd, as of the pinned {@link PyUnicode} version): a {@link Long}, or a {@link BigInteger}
+     * past 64 bits. Digits outside the Basic Multilingual Plane count as one digit each.
      *
      * @throws PyException {@code ValueError} past CPython's 4300-digit limit, or for a non-digit
      */
     public static Object intFromDigits(CharSequence digits) {
-        int n = digits.length();
+        StringBuilder ascii = new StringBuilder(digits.length());
+        for (int i = 0; i < digits.length(); ) {
+            int cp = Character.codePointAt(digits, i);
+            int d = PyUnicode.decimalValue(cp);
+            if (d < 0) {
+                throw PyException.valueError("invalid literal for int() with base 10");
+            }
+            ascii.append((char) ('0' + d));
+            i += Character.charCount(cp);
+        }
+        int n = ascii.length();
         checkIntDigits(n);
         if (n == 0) {
             throw PyException.valueError("invalid literal for int() with base 10: ''");
@@ -265,45 +276,40 @@ public final class PyNum {
         if (n <= 18) {
             long v = 0;
             for (int i = 0; i < n; i++) {
-                v = v * 10 + digitOf(digits.charAt(i));
+                v = v * 10 + (ascii.charAt(i) - '0');
             }
             return v;
-        }
-        StringBuilder ascii = new StringBuilder(n);
-        for (int i = 0; i < n; i++) {
-            ascii.append((char) ('0' + digitOf(digits.charAt(i))));
         }
         return shrink(new BigInteger(ascii.toString()));
     }
 
-    private static int digitOf(char c) {
-        int d = Character.digit(c, 10);
-        if (d < 0 || Character.getType(c) != Character.DECIMAL_DIGIT_NUMBER) {
-            throw PyException.valueError("invalid literal for int() with base 10");
-        }
-        return d;
-    }
-
     /**
      * Python's {@code float(s)} for a str: surrounding Unicode whitespace is ignored, any Unicode decimal
-     * digit counts, {@code _} may separate digits, and {@code inf}, {@code infinity} and {@code nan} are
-     * accepted in any case with an optional sign. Java's {@code Double.parseDouble} differs (it takes
-     * {@code 1d}, hex floats and {@code NaN} only in that case), so the grammar is checked here first.
+     * digit counts (code points, pinned to {@link PyUnicode}'s version), {@code _} may separate digits, and
+     * {@code inf}, {@code infinity} and {@code nan} are accepted in any case with an optional sign. Java's
+     * {@code Double.parseDouble} differs (it takes {@code 1d}, hex floats and {@code NaN} only in that case),
+     * so the grammar is checked here first, by a scanner that is linear in the input and does not recurse.
      *
      * @throws PyException {@code ValueError} where Python raises it
      */
     public static double floatFromString(String s) {
         String t = PyText.strip(s);
         StringBuilder b = new StringBuilder(t.length());
-        for (int i = 0; i < t.length(); i++) {
-            char c = t.charAt(i);
-            if (c >= 128 && Character.getType(c) == Character.DECIMAL_DIGIT_NUMBER) {
-                c = (char) ('0' + Character.digit(c, 10));
+        for (int i = 0; i < t.length(); ) {
+            int cp = t.codePointAt(i);
+            if (cp >= 128) {
+                int d = PyUnicode.decimalValue(cp);
+                if (d < 0) {
+                    throw PyException.valueError("could not convert string to float: '" + s + "'");
+                }
+                b.append((char) ('0' + d));
+            } else {
+                b.append((char) cp);
             }
-            b.append(c);
+            i += Character.charCount(cp);
         }
         String a = b.toString();
-        String lower = a.toLowerCase(java.util.Locale.ROOT);
+        String lower = a.toLowerCase(java.util.Locale.ROOT); // ASCII only by now
         String body = lower.startsWith("+") || lower.startsWith("-") ? lower.substring(1) : lower;
         boolean negative = lower.startsWith("-");
         if (body.equals("inf") || body.equals("infinity")) {
@@ -312,12 +318,68 @@ public final class PyNum {
         if (body.equals("nan")) {
             return Double.NaN;
         }
-        if (!FLOAT_SYNTAX.matcher(a).matches()) {
+        if (!isFloatSyntax(a)) {
             throw PyException.valueError("could not convert string to float: '" + s + "'");
         }
         return Double.parseDouble(a.replace("_", "")); // decimal input: correctly rounded, as Python
     }
 
-    private static final java.util.regex.Pattern FLOAT_SYNTAX = java.util.regex.Pattern.compile(
-            "[+-]?(?:(?:[0-9](?:_?[0-9])*)?\\.[0-9](?:_?[0-9])*|[0-9](?:_?[0-9])*\\.?)(?:[eE][+-]?[0-9](?:_?[0-9])*)?");
+    /**
+     * {@code [+-]?(digits '.' digits? | '.' digits | digits) ([eE][+-]? digits)?} where
+     * {@code digits = [0-9] ('_'? [0-9])*}, on an ASCII string.
+     */
+    static boolean isFloatSyntax(String a) {
+        int n = a.length();
+        int i = 0;
+        if (i < n && (a.charAt(i) == '+' || a.charAt(i) == '-')) {
+            i++;
+        }
+        int intEnd = digitPart(a, i);
+        boolean intDigits = intEnd > i;
+        i = intEnd;
+        if (i < n && a.charAt(i) == '.') {
+            int fracEnd = digitPart(a, i + 1);
+            if (!intDigits && fracEnd == i + 1) {
+                return false; // "." alone
+            }
+            i = fracEnd;
+        } else if (!intDigits) {
+            return false;
+        }
+        if (i < n && (a.charAt(i) == 'e' || a.charAt(i) == 'E')) {
+            int j = i + 1;
+            if (j < n && (a.charAt(j) == '+' || a.charAt(j) == '-')) {
+                j++;
+            }
+            int expEnd = digitPart(a, j);
+            if (expEnd == j) {
+                return false;
+            }
+            i = expEnd;
+        }
+        return i == n;
+    }
+
+    /** The end of {@code [0-9] ('_'? [0-9])*} from {@code i}, or {@code i} when there is no digit there. */
+    private static int digitPart(String a, int i) {
+        int n = a.length();
+        if (i >= n || !isAsciiDigit(a.charAt(i))) {
+            return i;
+        }
+        i++;
+        while (i < n) {
+            if (isAsciiDigit(a.charAt(i))) {
+                i++;
+            } else if (a.charAt(i) == '_' && i + 1 < n && isAsciiDigit(a.charAt(i + 1))) {
+                i += 2;
+            } else {
+                break;
+            }
+        }
+        return i;
+    }
+
+    private static boolean isAsciiDigit(char c) {
+        return c >= '0' && c <= '9';
+    }
 }

@@ -8,8 +8,9 @@ package io.github.vrft.answer;
  * {@code Character.isWhitespace} and {@code String.strip()} do not match (Java misses U+00A0 and
  * U+001C..U+001F, or includes others). The set below was read off CPython 3.11.7.
  *
- * <p>Strings are handled as UTF-16 code units; every character that matters here is in the BMP, so
- * indices agree with Python's code-point indices up to surrogate pairs, which never match a tag.
+ * <p>Strings are handled as UTF-16 code units where only BMP characters matter (tags, whitespace), so
+ * indices agree with Python's code-point indices up to surrogate pairs, which never match a tag; digits
+ * and case mapping go by code point through {@link PyUnicode}.
  */
 public final class PyText {
     private PyText() {}
@@ -74,13 +75,19 @@ public final class PyText {
      */
     public static String firstAnswerNoDotall(String s) {
         int open = s.indexOf(ANSWER_OPEN);
+        int close = -2; // the first close tag at or after the current body: found once, moved forward only
+        int newline = -2; // likewise the first newline
         while (open >= 0) {
             int bodyStart = open + ANSWER_OPEN.length();
-            int close = s.indexOf(ANSWER_CLOSE, bodyStart);
+            if (close != -1 && close < bodyStart) {
+                close = s.indexOf(ANSWER_CLOSE, bodyStart);
+            }
             if (close < 0) {
                 return null; // no close tag after this open, so none after any later open either
             }
-            int newline = s.indexOf('\n', bodyStart);
+            if (newline != -1 && newline < bodyStart) {
+                newline = s.indexOf('\n', bodyStart);
+            }
             if (newline < 0 || newline >= close) {
                 return s.substring(bodyStart, close);
             }
@@ -127,6 +134,52 @@ public final class PyText {
             p = s.indexOf(thinkClose, p + 1);
         }
         return false;
+    }
+
+    /**
+     * {@code needle in hay}, in time linear in both (Knuth-Morris-Pratt for long needles): Java's
+     * {@code String.contains} is quadratic on near-identical long strings.
+     */
+    public static boolean contains(String hay, String needle) {
+        int m = needle.length();
+        if (m <= 16 || hay.length() < 4096) {
+            return hay.contains(needle);
+        }
+        if (m > hay.length()) {
+            return false;
+        }
+        int[] fail = new int[m];
+        for (int i = 1, k = 0; i < m; i++) {
+            while (k > 0 && needle.charAt(i) != needle.charAt(k)) {
+                k = fail[k - 1];
+            }
+            if (needle.charAt(i) == needle.charAt(k)) {
+                k++;
+            }
+            fail[i] = k;
+        }
+        for (int i = 0, k = 0; i < hay.length(); i++) {
+            char c = hay.charAt(i);
+            while (k > 0 && c != needle.charAt(k)) {
+                k = fail[k - 1];
+            }
+            if (c == needle.charAt(k) && ++k == m) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The index after the run of Python decimal digits ({@code \\d}, code points) that starts at {@code i}. */
+    public static int skipDecimal(CharSequence s, int i) {
+        while (i < s.length()) {
+            int cp = Character.codePointAt(s, i);
+            if (!PyUnicode.isDecimal(cp)) {
+                break;
+            }
+            i += Character.charCount(cp);
+        }
+        return i;
     }
 
     /** {@code s.replace(target, replacement)}: Python and Java agree (left to right, non-overlapping). */

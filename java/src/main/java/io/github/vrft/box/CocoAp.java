@@ -1,5 +1,7 @@
 package io.github.vrft.box;
 
+import io.github.vrft.Checks;
+
 import java.util.Arrays;
 
 /**
@@ -32,6 +34,9 @@ public final class CocoAp {
     static final int R = 101;
     /** pycocotools maxDets[-1]: detections per category that count. */
     public static final int MAX_DETS = 100;
+
+    /** The most categories {@link #evaluate} takes (its working memory grows with the count). */
+    public static final int MAX_CATS = 1 << 24;
     static final double AREA_MAX = 1e10;
     /** {@code np.spacing(1)}. */
     static final double EPS = Math.ulp(1.0);
@@ -104,40 +109,87 @@ public final class CocoAp {
      */
     public static Result evaluate(int numCats, double[] gtBox, double[] gtArea, int[] gtCat,
                                   double[] dtBox, double[] dtArea, int[] dtCat) {
+        Checks.notNull(gtBox, "gtBox");
+        Checks.notNull(gtArea, "gtArea");
+        Checks.notNull(gtCat, "gtCat");
+        Checks.notNull(dtBox, "dtBox");
+        Checks.notNull(dtArea, "dtArea");
+        Checks.notNull(dtCat, "dtCat");
+        if (numCats < 0 || numCats > MAX_CATS) {
+            throw new IllegalArgumentException("numCats: " + numCats + " is not in [0, " + MAX_CATS + "]");
+        }
+        checkCats(gtCat, numCats, "gtCat");
+        checkCats(dtCat, numCats, "dtCat");
         int nGt = gtCat.length;
         int nDt = dtCat.length;
         if (gtBox.length != 4 * nGt || gtArea.length != nGt || dtBox.length != 4 * nDt || dtArea.length != nDt) {
             throw new IllegalArgumentException("gtBox/gtArea/dtBox/dtArea: lengths do not match the category arrays");
         }
-        // precision[t][r][k], -1 where the category is left out
-        double[] precision = new double[T * R * numCats];
-        Arrays.fill(precision, -1);
-        int[] g = new int[nGt];
-        int[] d = new int[nDt];
+        // Ground truth and detections by category (in order; detections capped at MAX_DETS per category).
+        int[] gStart = new int[numCats + 1];
+        int[] dStart = new int[numCats + 1];
+        int[] g = bucket(gtCat, numCats, Integer.MAX_VALUE, gStart);
+        int[] d = bucket(dtCat, numCats, MAX_DETS, dStart);
+        // pycocotools' precision[t][r][k] is -1 for a category with no kept (non-ignored) ground truth, and the
+        // stats average the entries above -1 in that array's order: so only the kept categories are stored,
+        // in the same order, and the mean runs over exactly the values it would keep.
+        int[] column = new int[numCats];
+        int kept = 0;
         for (int k = 0; k < numCats; k++) {
-            int ng = 0;
-            for (int j = 0; j < nGt; j++) {
-                if (gtCat[j] == k) {
-                    g[ng++] = j;
+            column[k] = -1;
+            for (int j = gStart[k]; j < gStart[k + 1]; j++) {
+                double a = gtArea[g[j]];
+                if (!(a < 0 || a > AREA_MAX)) {
+                    column[k] = kept++;
+                    break;
                 }
             }
-            int nd = 0;
-            for (int j = 0; j < nDt && nd < MAX_DETS; j++) {
-                if (dtCat[j] == k) {
-                    d[nd++] = j;
-                }
-            }
-            if (ng == 0 && nd == 0) {
-                continue;
-            }
-            evaluateCategory(k, numCats, g, ng, d, nd, gtBox, gtArea, dtBox, dtArea, precision);
         }
-        return new Result(mean(precision, 0, T * R * numCats), mean(precision, 0, R * numCats));
+        double[] precision = new double[T * R * kept];
+        for (int k = 0; k < numCats; k++) {
+            if (column[k] >= 0) {
+                evaluateCategory(column[k], kept, g, gStart[k], gStart[k + 1] - gStart[k], d, dStart[k],
+                        dStart[k + 1] - dStart[k], gtBox, gtArea, dtBox, dtArea, precision);
+            }
+        }
+        return new Result(mean(precision, 0, T * R * kept), mean(precision, 0, R * kept));
     }
 
-    private static void evaluateCategory(int k, int numCats, int[] gIdx, int ng, int[] dIdx, int nd,
-                                         double[] gtBox, double[] gtArea, double[] dtBox, double[] dtArea,
+    private static void checkCats(int[] cat, int numCats, String name) {
+        for (int j = 0; j < cat.length; j++) {
+            if (cat[j] < 0 || cat[j] >= numCats) {
+                throw new IllegalArgumentException(name + "[" + j + "]: " + cat[j] + " is not a category in [0, " + numCats + ")");
+            }
+        }
+    }
+
+    /** The indices of each category's items in order, at most {@code cap} per category (a CSR layout). */
+    private static int[] bucket(int[] cat, int numCats, int cap, int[] start) {
+        int[] count = new int[numCats];
+        for (int c : cat) {
+            if (count[c] < cap) {
+                count[c]++;
+            }
+        }
+        for (int k = 0; k < numCats; k++) {
+            start[k + 1] = start[k] + count[k];
+        }
+        int[] fill = Arrays.copyOf(start, numCats);
+        int[] out = new int[start[numCats]];
+        for (int j = 0; j < cat.length; j++) {
+            int c = cat[j];
+            if (fill[c] < start[c + 1]) {
+                out[fill[c]++] = j;
+            }
+        }
+        return out;
+    }
+
+    private static void evaluateCategory(int k, int numCats, int[] gAll, int gFrom, int ng, int[] dAll, int dFrom,
+                                         int nd, double[] gtBox, double[] gtArea, double[] dtBox, double[] dtArea,
                                          double[] precision) {
+        int[] gIdx = Arrays.copyOfRange(gAll, gFrom, gFrom + ng);
+        int[] dIdx = Arrays.copyOfRange(dAll, dFrom, dFrom + nd);
         // Ground truth sorted by ignore flag (stable): the kept ones first.
         int[] order = new int[ng];
         boolean[] gtIg = new boolean[ng];
@@ -159,7 +211,7 @@ public final class CocoAp {
             }
         }
         if (npig == 0) {
-            return; // accumulate() skips the category: it stays -1 and out of the mean
+            throw new AssertionError("category without kept ground truth"); // left out by the caller
         }
         double[] ious = new double[nd * ng];
         for (int a = 0; a < nd; a++) {
@@ -243,19 +295,12 @@ public final class CocoAp {
         }
     }
 
-    /** {@code np.mean(s[s > -1])} over {@code a[from:from+n]}, or -1 when nothing is left. */
+    /**
+     * {@code np.mean(s[s > -1])} over {@code a[from:from+n]}, or -1 when nothing is left; the caller stores
+     * only kept categories, whose entries are all above -1 (a precision is at least 0).
+     */
     private static double mean(double[] a, int from, int n) {
-        double[] kept = new double[n];
-        int c = 0;
-        for (int i = from; i < from + n; i++) {
-            if (a[i] > -1) {
-                kept[c++] = a[i];
-            }
-        }
-        if (c == 0) {
-            return -1;
-        }
-        return pairwiseSum(kept, 0, c) / c;
+        return n == 0 ? -1 : pairwiseSum(a, from, n) / n;
     }
 
     /** numpy's {@code pairwise_sum} for float64 (8 accumulators, blocks of 128), as {@code np.sum} uses. */

@@ -1,5 +1,6 @@
 package io.github.vrft.cli;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.vrft.grpo.AdvantageFlavor;
@@ -9,7 +10,6 @@ import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -46,12 +46,24 @@ final class GrpoCommand implements Callable<Integer> {
         }
         JsonNode doc;
         try (InputStream in = input.equals("-") ? System.in : Files.newInputStream(Path.of(input))) {
-            doc = json.readTree(in);
+            // One document: trailing text or a second document is an error, not silently dropped.
+            doc = json.readerFor(JsonNode.class).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readValue(in);
         } catch (java.nio.file.NoSuchFileException e) {
             System.err.println("vrft grpo: --input " + input + ": no such file");
             return 2;
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             System.err.println("vrft grpo: " + input + ": not valid JSON: " + e.getOriginalMessage());
+            return 1;
+        } catch (IOException e) {
+            System.err.println("vrft grpo: --input " + input + ": " + (Files.isDirectory(Path.of(input))
+                    ? "is a directory" : e.getMessage()));
+            return 2;
+        } catch (RuntimeException e) {
+            System.err.println("vrft grpo: " + input + ": a number cannot be read: " + e.getMessage());
+            return 1;
+        }
+        if (doc == null) {
+            System.err.println("vrft grpo: " + input + ": empty input, expected a JSON document");
             return 1;
         }
         JsonNode result;
@@ -61,10 +73,21 @@ final class GrpoCommand implements Callable<Integer> {
             System.err.println("vrft grpo: " + input + ": " + e.getMessage());
             return 1;
         }
-        try (OutputStream out = output == null || output.equals("-") ? System.out : Files.newOutputStream(Path.of(output))) {
-            out.write(json.writeValueAsBytes(result));
-            out.write('\n');
-            out.flush();
+        OutputTarget target = null;
+        try {
+            target = OutputTarget.open(output);
+            target.writer().write(json.writeValueAsString(result));
+            target.writer().write('\n');
+            target.commit();
+        } catch (IOException e) {
+            String name = target != null ? target.name() : output;
+            System.err.println("vrft grpo: " + name + ": " + (e.getMessage() != null ? e.getMessage()
+                    : e.getClass().getSimpleName()) + "; " + (target != null ? target.failureNote() : "nothing was written"));
+            return 1;
+        } finally {
+            if (target != null) {
+                target.close();
+            }
         }
         return 0;
     }

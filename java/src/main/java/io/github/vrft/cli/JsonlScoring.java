@@ -275,6 +275,10 @@ public final class JsonlScoring {
         } catch (JsonProcessingException e) {
             row.error = "not valid JSON: " + e.getOriginalMessage();
             return;
+        } catch (RuntimeException e) {
+            // Jackson's BigDecimal for a number such as 1e9999999999 (an exponent past the int range)
+            row.error = "a number in this line cannot be read: " + e.getMessage();
+            return;
         }
         if (!(node instanceof ObjectNode obj)) {
             row.error = "expected a JSON object, got " + node.getNodeType().toString().toLowerCase(java.util.Locale.ROOT);
@@ -323,7 +327,7 @@ public final class JsonlScoring {
             row.score = scorer.score(task, completion, obj.get("solution").asText(), inputs);
         } catch (IllegalArgumentException e) {
             row.error = e.getMessage(); // a task the profile does not score, a method of the wrong kind
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | StackOverflowError e) {
             // The scorer turns malformed completions into 0-with-a-reason; anything else is our bug, but one
             // line must not take down a scoring run.
             row.error = "internal error while scoring: " + e;

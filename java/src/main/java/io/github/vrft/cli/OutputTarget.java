@@ -15,9 +15,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
 /**
- * Where scored lines go. A regular file is written beside itself ({@code FILE.partial}) and moved into place
- * only when every line is written, so a failed run (a full disk, a crash) never leaves a half-written file
- * under the requested name. Stdout, devices and pipes are written in place; there a failure is reported as an
+ * Where scored lines go. A regular file is written beside itself ({@code .FILE.<unique>.partial}, one name per
+ * run) and moved into place atomically only when every line is written, so a failed run (a full disk, a
+ * crash) never leaves a half-written file under the requested name, two runs writing the same file leave the
+ * complete output of one of them, and a signal (SIGINT, SIGTERM) removes the partial file. Stdout, devices and pipes are written in place; there a failure is reported as an
  * incomplete output. Stdout is written through its file descriptor, not {@code System.out}, whose PrintStream
  * swallows write errors.
  */
@@ -58,8 +59,25 @@ final class OutputTarget implements Closeable {
         if (Files.exists(p) && !Files.isRegularFile(p)) { // /dev/stdout, /dev/null, a FIFO: in place
             return new OutputTarget(path, null, null, buffered(Files.newOutputStream(p)));
         }
-        Path partial = p.resolveSibling(p.getFileName() + ".partial");
-        return new OutputTarget(path, p, partial, buffered(Files.newOutputStream(partial)));
+        if (Files.isDirectory(p)) {
+            throw new IOException(path + " is a directory");
+        }
+        Path partial = null;
+        OutputStream os = null;
+        for (int attempt = 0; os == null; attempt++) {
+            partial = p.resolveSibling("." + p.getFileName() + "." + ProcessHandle.current().pid() + "."
+                    + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong()) + ".partial");
+            try {
+                os = Files.newOutputStream(partial, java.nio.file.StandardOpenOption.CREATE_NEW,
+                        java.nio.file.StandardOpenOption.WRITE);
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                if (attempt > 8) {
+                    throw e;
+                }
+            }
+        }
+        ExitCleanup.register(partial);
+        return new OutputTarget(path, p, partial, buffered(os));
     }
 
     private static Writer buffered(OutputStream os) {
@@ -79,6 +97,7 @@ final class OutputTarget implements Closeable {
         writer.close();
         if (partial != null) {
             Files.move(partial, finalPath, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            ExitCleanup.unregister(partial);
         }
         done = true;
     }
@@ -102,9 +121,9 @@ final class OutputTarget implements Closeable {
         }
         if (partial != null) {
             try {
-                Files.deleteIfExists(partial);
+                ExitCleanup.delete(partial);
             } catch (IOException e) {
-                System.err.println("vrft score: could not delete " + partial + ": " + e.getMessage());
+                System.err.println("vrft: could not delete " + partial + ": " + e.getMessage());
             }
         }
     }

@@ -87,18 +87,30 @@ final class ScoreCommand implements Callable<Integer> {
         boolean sample = input == null;
         Path path;
         Path temp = null;
-        if (sample || input.equals("-")) {
-            temp = Files.createTempFile("vrft-score-", ".jsonl");
-            try (InputStream in = sample ? ScoreCommand.class.getResourceAsStream(SAMPLE) : System.in) {
-                Files.copy(in, temp, StandardCopyOption.REPLACE_EXISTING); // two passes need a file
-            }
-            path = temp;
-        } else {
+        boolean stream = sample || input.equals("-");
+        if (!stream) {
             path = Path.of(input);
+            if (Files.isDirectory(path)) {
+                System.err.println("vrft score: --input " + input + ": is a directory");
+                return 2;
+            }
             if (!Files.isReadable(path)) {
                 System.err.println("vrft score: --input " + input + ": no such readable file");
                 return 2;
             }
+            stream = !Files.isRegularFile(path); // a pipe or FIFO (<(...), /dev/stdin) can be read only once
+        }
+        if (stream) {
+            // Two passes need a file: a stream is copied once, and the copy is removed however the run ends.
+            temp = Files.createTempFile("vrft-score-", ".jsonl");
+            ExitCleanup.register(temp);
+            try (InputStream in = sample ? ScoreCommand.class.getResourceAsStream(SAMPLE)
+                    : input.equals("-") ? System.in : Files.newInputStream(Path.of(input))) {
+                Files.copy(in, temp, StandardCopyOption.REPLACE_EXISTING);
+            }
+            path = temp;
+        } else {
+            path = Path.of(input);
         }
         boolean terminal = System.console() != null && System.console().isTerminal();
         Progress progress = !noProgress && terminal ? new Progress(System.err, "scoring") : Progress.NONE;
@@ -121,7 +133,7 @@ final class ScoreCommand implements Callable<Integer> {
                 target.close();
             }
             if (temp != null) {
-                Files.deleteIfExists(temp);
+                ExitCleanup.delete(temp);
             }
         }
         if (sample || !quiet) {

@@ -53,14 +53,18 @@ public final class Groups {
         return new Groups(n, start, index);
     }
 
+    /** The most items {@link #contiguous} lays out (2^30: its index arrays take 8 bytes an item). */
+    public static final int MAX_SIZE = 1 << 30;
+
     /**
      * Contiguous blocks of {@code groupSize} items, as the trainers lay out {@code num_generations}.
      *
-     * @throws IllegalArgumentException if {@code groupSize < 1} or does not divide {@code size}
+     * @throws IllegalArgumentException if {@code size} is outside [0, {@link #MAX_SIZE}], or {@code groupSize < 1}
+     *                                  or does not divide {@code size}
      */
     public static Groups contiguous(int size, int groupSize) {
-        if (size < 0) {
-            throw new IllegalArgumentException("size must be >= 0, got " + size);
+        if (size < 0 || size > MAX_SIZE) {
+            throw new IllegalArgumentException("size must be in [0, " + MAX_SIZE + "], got " + size);
         }
         if (groupSize < 1 || size % groupSize != 0) {
             throw new IllegalArgumentException("groupSize must be >= 1 and divide size " + size + ", got " + groupSize);

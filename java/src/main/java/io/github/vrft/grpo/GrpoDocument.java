@@ -55,9 +55,12 @@ public final class GrpoDocument {
         int[] groupIds = null;
         if (in.has("group_ids")) {
             JsonNode g = in.get("group_ids");
+            if (!g.isArray()) {
+                throw new IllegalArgumentException("inputs.group_ids: expected an array of integers");
+            }
             groupIds = new int[g.size()];
             for (int i = 0; i < g.size(); i++) {
-                groupIds[i] = g.get(i).asInt();
+                groupIds[i] = integer(g.get(i), "inputs.group_ids[" + i + "]");
             }
         }
         AdvantageFlavor flavor = flavorOverride;
@@ -144,13 +147,13 @@ public final class GrpoDocument {
         b.delta(optNum(c, "delta"));
         b.beta(num(c, 0.0, "beta"));
         b.importanceSamplingLevel(TrlLossOptions.ImportanceSamplingLevel.parse(str(c, "token", "is_level", "importance_sampling_level")));
-        Double mcl = optNum(c, "max_completion_length");
+        Integer mcl = optInt(c, "max_completion_length");
         if (mcl != null) {
-            b.maxCompletionLength((int) Math.round(mcl));
+            b.maxCompletionLength(mcl);
         }
         b.numItemsInBatch(optNum(c, "num_items_in_batch"));
-        b.numProcesses((int) num(c, 1, "num_processes"));
-        b.gradientAccumulationSteps((int) num(c, 1, "grad_accum", "gradient_accumulation_steps"));
+        b.numProcesses(intOr(c, 1, "num_processes"));
+        b.gradientAccumulationSteps(intOr(c, 1, "grad_accum", "gradient_accumulation_steps"));
         b.useBiasCorrectionKl(c.path("use_bias_correction_kl").asBoolean(false));
         b.sapoTemperaturePos(num(c, 1.0, "sapo_temp_pos", "sapo_temperature_pos"));
         b.sapoTemperatureNeg(num(c, 1.05, "sapo_temp_neg", "sapo_temperature_neg"));
@@ -176,7 +179,7 @@ public final class GrpoDocument {
         b.lossScaleFactor(optNum(c, "loss_scale_factor"));
         b.tauPos(num(c, 1.0, "tau_pos"));
         b.tauNeg(num(c, 1.05, "tau_neg"));
-        b.dpSize((int) num(c, 1, "dp_size"));
+        b.dpSize(intOr(c, 1, "dp_size"));
         b.batchNumTokens(optNum(c, "batch_num_tokens"));
         b.globalBatchSize(optNum(c, "global_batch_size"));
         return b.build();
@@ -204,7 +207,7 @@ public final class GrpoDocument {
             b.useKlLoss(true).klEstimator(OpenRlhfLossOptions.KlEstimator.parse(kl));
         }
         b.klCoef(num(c, 0.01, "kl_coef", "init_coef"));
-        b.dpSize((int) num(c, 1, "dp_size"));
+        b.dpSize(intOr(c, 1, "dp_size"));
         b.batchNumTokens(optNum(c, "batch_num_tokens"));
         b.globalBatchSize(optNum(c, "global_batch_size"));
         return b.build();
@@ -236,6 +239,38 @@ public final class GrpoDocument {
             }
         }
         return null;
+    }
+
+    private static Integer optInt(JsonNode c, String... keys) {
+        for (String k : keys) {
+            JsonNode v = c.get(k);
+            if (v != null && !v.isNull()) {
+                return integer(v, "config." + k);
+            }
+        }
+        return null;
+    }
+
+    private static int intOr(JsonNode c, int dflt, String... keys) {
+        Integer v = optInt(c, keys);
+        return v == null ? dflt : v;
+    }
+
+    /**
+     * A JSON integer that fits an int: {@code 3} or {@code 3.0}, not {@code 1.9}, {@code 1e10}, a string or a
+     * boolean (which would otherwise be truncated or turned into 0 without a word).
+     */
+    static int integer(JsonNode v, String what) {
+        if (v.isIntegralNumber() && v.canConvertToInt()) {
+            return v.intValue();
+        }
+        if (v.isFloatingPointNumber()) {
+            double d = v.doubleValue();
+            if (d == Math.rint(d) && d >= Integer.MIN_VALUE && d <= Integer.MAX_VALUE) {
+                return (int) d;
+            }
+        }
+        throw new IllegalArgumentException(what + ": expected an integer in the int range, got " + v);
     }
 
     private static double num(JsonNode c, double dflt, String... keys) {

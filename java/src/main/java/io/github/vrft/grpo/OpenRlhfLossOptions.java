@@ -162,13 +162,15 @@ public final class OpenRlhfLossOptions implements LossOptions {
             if (!(epsClipLow >= 0) || !(epsClipHigh >= 0) || Double.isInfinite(epsClipLow) || Double.isInfinite(epsClipHigh)) {
                 throw new IllegalArgumentException("eps_clip must be finite numbers >= 0, got " + epsClipLow + ", " + epsClipHigh);
             }
-            if (dualClip != null && !(dualClip > 1)) {
+            if (dualClip != null && (!(dualClip > 1) || Double.isInfinite(dualClip))) {
                 throw new IllegalArgumentException("dual_clip must be > 1 or null, got " + dualClip);
             }
             TrlLossOptions.requireFinite(klCoef, "kl.init_coef");
             if (dpSize < 1) {
                 throw new IllegalArgumentException("dp_size must be >= 1, got " + dpSize);
             }
+            TrlLossOptions.requirePositiveOrNull(batchNumTokens, "batch_num_tokens");
+            TrlLossOptions.requirePositiveOrNull(globalBatchSize, "global_batch_size");
             return new OpenRlhfLossOptions(this);
         }
     }

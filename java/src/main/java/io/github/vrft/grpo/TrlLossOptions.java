@@ -225,29 +225,47 @@ public final class TrlLossOptions implements LossOptions {
             if (epsilonHigh != null && (!(epsilonHigh >= 0) || Double.isInfinite(epsilonHigh))) {
                 throw new IllegalArgumentException("epsilon_high must be a finite number >= 0, got " + epsilonHigh);
             }
-            if (delta != null && !(delta > 0)) {
-                throw new IllegalArgumentException("delta must be > 0 or null, got " + delta);
-            }
+            requirePositiveOrNull(delta, "delta");
             requireFinite(beta, "beta");
+            if (beta < 0) {
+                throw new IllegalArgumentException("beta must be >= 0 (the KL coefficient), got " + beta);
+            }
             if (maxCompletionLength < 1) {
                 throw new IllegalArgumentException("max_completion_length must be >= 1, got " + maxCompletionLength);
             }
-            if (numItemsInBatch != null && !(numItemsInBatch >= 0)) {
-                throw new IllegalArgumentException("num_items_in_batch must be >= 0 or null, got " + numItemsInBatch);
-            }
+            requirePositiveOrNull(numItemsInBatch, "num_items_in_batch");
             if (numProcesses < 1) {
                 throw new IllegalArgumentException("num_processes must be >= 1, got " + numProcesses);
             }
             if (gradientAccumulationSteps < 1) {
                 throw new IllegalArgumentException("gradient_accumulation_steps must be >= 1, got " + gradientAccumulationSteps);
             }
-            if (!(sapoTemperaturePos > 0) || !(sapoTemperatureNeg > 0)) {
-                throw new IllegalArgumentException("sapo_temperature_pos/neg must be > 0");
+            if (!(sapoTemperaturePos > 0) || !(sapoTemperatureNeg > 0) || Double.isInfinite(sapoTemperaturePos)
+                    || Double.isInfinite(sapoTemperatureNeg)) {
+                throw new IllegalArgumentException("sapo_temperature_pos/neg must be finite numbers > 0, got "
+                        + sapoTemperaturePos + ", " + sapoTemperatureNeg);
             }
+            requirePositive(vespoKPos, "vespo_k_pos");
+            requirePositive(vespoLambdaPos, "vespo_lambda_pos");
+            requirePositive(vespoKNeg, "vespo_k_neg");
+            requirePositive(vespoLambdaNeg, "vespo_lambda_neg");
             if (lossType == LossType.VESPO && importanceSamplingLevel != ImportanceSamplingLevel.TOKEN) {
                 throw new IllegalArgumentException("importance_sampling_level must be token for loss_type vespo");
             }
             return new TrlLossOptions(this);
+        }
+    }
+
+    /** A finite number above 0, or null (the option's "not set"). */
+    static void requirePositiveOrNull(Double v, String name) {
+        if (v != null && (!(v > 0) || Double.isInfinite(v))) {
+            throw new IllegalArgumentException(name + " must be a finite number > 0 or null, got " + v);
+        }
+    }
+
+    static void requirePositive(double v, String name) {
+        if (!(v > 0) || Double.isInfinite(v)) {
+            throw new IllegalArgumentException(name + " must be a finite number > 0, got " + v);
         }
     }
 

@@ -256,12 +256,12 @@ public final class VerlLossOptions implements LossOptions {
             if (dpSize < 1) {
                 throw new IllegalArgumentException("dp_size must be >= 1, got " + dpSize);
             }
-            if (lossScaleFactor != null && !(lossScaleFactor > 0)) {
-                throw new IllegalArgumentException("loss_scale_factor must be > 0 or null, got " + lossScaleFactor);
+            TrlLossOptions.requirePositiveOrNull(lossScaleFactor, "loss_scale_factor");
+            if (!(tauPos > 0) || !(tauNeg > 0) || Double.isInfinite(tauPos) || Double.isInfinite(tauNeg)) {
+                throw new IllegalArgumentException("tau_pos/tau_neg must be finite numbers > 0, got " + tauPos + ", " + tauNeg);
             }
-            if (!(tauPos > 0) || !(tauNeg > 0)) {
-                throw new IllegalArgumentException("tau_pos/tau_neg must be > 0");
-            }
+            TrlLossOptions.requirePositiveOrNull(batchNumTokens, "batch_num_tokens");
+            TrlLossOptions.requirePositiveOrNull(globalBatchSize, "global_batch_size");
             return new VerlLossOptions(this);
         }
     }

@@ -1,8 +1,8 @@
 package io.github.vrft.reward;
 
 import io.github.vrft.answer.PyText;
+import io.github.vrft.answer.PyUnicode;
 
-import java.util.Locale;
 
 /**
  * Visual-RFT classification {@code accuracy_reward} ({@code grpo_classification.py}, spec §1.4).
@@ -27,7 +27,7 @@ final class ClassificationReward {
             return st.equals(gt) ? new Component("accuracy", 1.0, null)
                     : new Component("accuracy", 0.0, "normalised answer '" + clip(st) + "' is not '" + clip(gt) + "'" + where);
         }
-        if (gt.contains(st) || st.contains(gt)) {
+        if (PyText.contains(gt, st) || PyText.contains(st, gt)) {
             return new Component("accuracy", 1.0, null);
         }
         return new Component("accuracy", 0.0,
@@ -36,7 +36,7 @@ final class ClassificationReward {
 
     /** {@code x.replace(' ', '').replace('_', '').lower()}: only ASCII space goes; tabs and newlines stay. */
     static String normalise(String s) {
-        return PyText.replace(PyText.replace(s, " ", ""), "_", "").toLowerCase(Locale.ROOT);
+        return PyUnicode.lower(PyText.replace(PyText.replace(s, " ", ""), "_", ""));
     }
 
     private static String clip(String s) {

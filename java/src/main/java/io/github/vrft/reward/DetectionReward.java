@@ -66,11 +66,18 @@ final class DetectionReward {
 
     /**
      * The completions of one prompt share its solution, so each thread keeps the last solution it parsed. The
-     * parsed value is only read, never changed, so sharing it between calls is safe.
+     * parsed value is only read, never changed, so sharing it between calls is safe. Only solutions of up to
+     * {@link #CACHED_SOLUTION_CHARS} characters are kept, so a pool thread retains at most a few hundred KB
+     * (a larger solution is parsed on each call, in linear time).
      */
     private static final ThreadLocal<Object[]> LAST_SOLUTION = ThreadLocal.withInitial(() -> new Object[2]);
 
+    static final int CACHED_SOLUTION_CHARS = 16 * 1024;
+
     private static Parsed groundTruth(String solution) {
+        if (solution.length() > CACHED_SOLUTION_CHARS) {
+            return extractBbox(PyText.strip(solution));
+        }
         Object[] last = LAST_SOLUTION.get();
         if (solution.equals(last[0])) {
             return (Parsed) last[1];

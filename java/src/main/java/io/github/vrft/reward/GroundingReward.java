@@ -5,11 +5,8 @@ import io.github.vrft.answer.PyNum;
 import io.github.vrft.answer.PyText;
 import io.github.vrft.box.BoxIou;
 
-import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Visual-RFT reasoning grounding (LISA) {@code accuracy_reward} ({@code grpo_lisa.py}, spec §1.5).
@@ -23,11 +20,6 @@ import java.util.regex.Pattern;
  */
 final class GroundingReward {
     private GroundingReward() {}
-
-    private static final String WS = PyText.SPACE_CLASS;
-    private static final String D = "(\\p{Nd}+)";
-    private static final Pattern PAIR = Pattern.compile("\\(" + WS + "*" + D + WS + "*," + WS + "*" + D + WS + "*\\)"
-            + WS + "*," + WS + "*\\(" + WS + "*" + D + WS + "*," + WS + "*" + D + WS + "*\\)");
 
     static Component score(String completion, String solution, Profile profile) {
         String gtBody = PyText.firstAnswerNoDotall(solution);
@@ -67,14 +59,21 @@ final class GroundingReward {
      * double range.
      */
     private static double[] points(String s) {
-        Matcher m = PAIR.matcher(s);
         List<double[]> boxes = new ArrayList<>();
-        while (m.find()) {
+        int[] groups = new int[8];
+        int p = s.indexOf('(');
+        while (p >= 0) {
+            int end = pairAt(s, p, groups);
+            if (end < 0) {
+                p = s.indexOf('(', p + 1);
+                continue;
+            }
             double[] b = new double[4];
             for (int k = 0; k < 4; k++) {
-                b[k] = PyNum.truediv(pyInt(m.group(k + 1)), 1000L);
+                b[k] = PyNum.truediv(PyNum.intFromDigits(s.substring(groups[2 * k], groups[2 * k + 1])), 1000L);
             }
             boxes.add(b);
+            p = s.indexOf('(', end); // findall resumes after the match
         }
         double[] flat = new double[boxes.size() * 4];
         for (int i = 0; i < boxes.size(); i++) {
@@ -83,14 +82,48 @@ final class GroundingReward {
         return flat;
     }
 
-    /** {@code int(digits)} for a run of Unicode decimal digits. */
-    private static Object pyInt(String digits) {
-        int count = digits.codePointCount(0, digits.length());
-        PyNum.checkIntDigits(count);
-        StringBuilder ascii = new StringBuilder(count);
-        digits.codePoints().forEach(cp -> ascii.append((char) ('0' + Character.digit(cp, 10))));
-        BigInteger v = new BigInteger(ascii.toString());
-        return v.bitLength() < 64 ? (Object) v.longValue() : v;
+    /**
+     * A match of {@code \(\s*(\d+)\s*,\s*(\d+)\s*\)\s*,\s*\(\s*(\d+)\s*,\s*(\d+)\s*\)} starting at the
+     * {@code (} at {@code p}: its end, with the four digit runs' bounds in {@code groups}; -1 when none. Each
+     * run is followed by a character its class cannot match, so the regex can match in one way only, and this
+     * scanner finds it in one pass (a failed start scans at most to the second parenthesis, the next start).
+     */
+    private static int pairAt(String s, int p, int[] groups) {
+        int i = p;
+        for (int half = 0; half < 2; half++) {
+            if (half == 1) {
+                i = PyText.skipSpace(s, i);
+                if (!s.startsWith(",", i)) {
+                    return -1;
+                }
+                i = PyText.skipSpace(s, i + 1);
+            }
+            if (!s.startsWith("(", i)) {
+                return -1;
+            }
+            for (int k = 0; k < 2; k++) {
+                i = PyText.skipSpace(s, k == 0 ? i + 1 : i);
+                int start = i;
+                i = PyText.skipDecimal(s, i);
+                if (i == start) {
+                    return -1;
+                }
+                groups[4 * half + 2 * k] = start;
+                groups[4 * half + 2 * k + 1] = i;
+                i = PyText.skipSpace(s, i);
+                if (k == 0) {
+                    if (!s.startsWith(",", i)) {
+                        return -1;
+                    }
+                    i++;
+                }
+            }
+            if (!s.startsWith(")", i)) {
+                return -1;
+            }
+            i++;
+        }
+        return i;
     }
 
     /** Upstream's {@code (pts[0], pts[1])} with {@code pts = [tops-left...] + [bottoms-right...]}. */

@@ -24,10 +24,13 @@ public final class MathVerifyEmulation {
     private MathVerifyEmulation() {}
 
     private static final String WS = PyText.SPACE_CLASS;
-    private static final String NUM = "(-?[0-9]+(?:\\.[0-9]+)?)";
+    private static final String NUM = "(-?[0-9]++(?:\\.[0-9]++)?)";
+    // Possessive runs: whitespace is followed by a letter, ':', '=', '-' or a digit, none of which it can match,
+    // and "WS* [:=]? WS*" before a number is "WS*+ ([:=] WS*+)?" (the same matches, each found in one pass
+    // rather than by trying every split of a long run of spaces between the two WS*).
     private static final Pattern[] PRIORITIES = {
-        Pattern.compile("(?i)final" + WS + "+answer" + WS + "+is" + WS + "*[:=]?" + WS + "*" + NUM),
-        Pattern.compile("(?i)answer" + WS + "*:" + WS + "*" + NUM),
+        Pattern.compile("(?i)final" + WS + "++answer" + WS + "++is" + WS + "*+(?:[:=]" + WS + "*+)?" + NUM),
+        Pattern.compile("(?i)answer" + WS + "*+:" + WS + "*+" + NUM),
         Pattern.compile("(?i)answer[^\\n]{0,50}?(?:" + WS + "|=)" + NUM),
         Pattern.compile("(?:" + WS + "|=)" + NUM),
     };

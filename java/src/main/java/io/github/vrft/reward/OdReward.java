@@ -6,7 +6,9 @@ import io.github.vrft.answer.PyJson;
 import io.github.vrft.answer.PyNum;
 import io.github.vrft.answer.PyRepr;
 import io.github.vrft.answer.PyText;
+import io.github.vrft.answer.PyUnicode;
 import io.github.vrft.box.CocoAp;
+import io.github.vrft.box.GlobalGreedyMatch;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -347,44 +349,24 @@ final class OdReward {
         }
         int np = preds.size();
         int ng = gts.size();
-        double[] iou = new double[np * ng];
-        for (int p = 0; p < np; p++) {
-            for (int g = 0; g < ng; g++) {
-                double v;
-                try {
-                    v = RecReward.inclusiveIou(coords(get(preds.get(p), "bbox_2d")), coords(get(gts.get(g), "bbox_2d")));
-                } catch (PyException e) {
-                    v = 0.0;
-                }
-                iou[p * ng + g] = v;
+        // Equal boxes give equal IoU rows (and columns): IoU is computed once per pair of distinct boxes, and
+        // the matching works on the groups (a collapsed policy repeats one box hundreds of times).
+        BoxGroups pg = new BoxGroups(preds);
+        BoxGroups gg = new BoxGroups(gts);
+        double[] groupIou = new double[pg.boxes.size() * gg.boxes.size()];
+        for (int a = 0; a < pg.boxes.size(); a++) {
+            for (int k = 0; k < gg.boxes.size(); k++) {
+                groupIou[a * gg.boxes.size() + k] = pairIou(pg.boxes.get(a), gg.boxes.get(k));
             }
         }
-        boolean[] predUsed = new boolean[np];
-        boolean[] gtUsed = new boolean[ng];
-        int predLeft = np;
-        int gtLeft = ng;
+        int[] pairs = GlobalGreedyMatch.match(pg.group, pg.boxes.size(), gg.group, gg.boxes.size(), groupIou, 0.5);
         String predLabel = null; // Python local: unbound until the first successful .lower()
         double positionSum = 0; // sum() starts at int 0; adding floats left to right is the same
         int matches = 0;
-        while (predLeft > 0 && gtLeft > 0) {
-            double maxIou = -1;
-            int bp = -1;
-            int bg = -1;
-            for (int p = 0; p < np; p++) {
-                if (predUsed[p]) {
-                    continue;
-                }
-                for (int g = 0; g < ng; g++) {
-                    if (!gtUsed[g] && iou[p * ng + g] > maxIou) {
-                        maxIou = iou[p * ng + g];
-                        bp = p;
-                        bg = g;
-                    }
-                }
-            }
-            if (maxIou < 0.5) {
-                break;
-            }
+        for (int t = 0; t < pairs.length; t += 2) {
+            int bp = pairs[t];
+            int bg = pairs[t + 1];
+            double maxIou = groupIou[pg.group[bp] * gg.boxes.size() + gg.group[bg]];
             String label = lowerLabel(preds.get(bp));
             if (label != null) {
                 predLabel = label;
@@ -404,11 +386,9 @@ final class OdReward {
                 positionSum += maxIou;
             }
             matches++;
-            predUsed[bp] = true;
-            gtUsed[bg] = true;
-            predLeft--;
-            gtLeft--;
         }
+        int predLeft = np - matches;
+        int gtLeft = ng - matches;
         double alpha = 0.7;
         double beta = 0.0;
         double gamma = 0.3;
@@ -422,13 +402,60 @@ final class OdReward {
     /** {@code box["label"].lower()}, or null where that raises (no label, not a str, not a dict). */
     private static String lowerLabel(Object box) {
         if (box instanceof Map<?, ?> m && m.get("label") instanceof String s) {
-            return s.toLowerCase(java.util.Locale.ROOT);
+            return PyUnicode.lower(s);
         }
         return null;
     }
 
     private static Object[] coords(Object bbox) {
         return new Object[] {index(bbox, 0), index(bbox, 1), index(bbox, 2), index(bbox, 3)};
+    }
+
+    /**
+     * The distinct boxes of a list and each item's group: items whose {@code bbox_2d} coordinates are equal
+     * (same Python types and values) share a group; an item whose coordinates raise (no dict, no
+     * {@code bbox_2d}, fewer than 4, not numbers) has IoU 0 with everything, upstream's bare except, and group -1.
+     */
+    private static final class BoxGroups {
+        final int[] group;
+        final List<Object[]> boxes = new ArrayList<>();
+
+        BoxGroups(List<Object> items) {
+            group = new int[items.size()];
+            Map<List<Object>, Integer> ids = new HashMap<>();
+            for (int i = 0; i < group.length; i++) {
+                Object[] c;
+                try {
+                    c = coords(get(items.get(i), "bbox_2d"));
+                } catch (PyException e) {
+                    group[i] = -1;
+                    continue;
+                }
+                Integer id = ids.get(List.of(c));
+                if (id == null) {
+                    id = boxes.size();
+                    ids.put(List.of(c), id);
+                    boxes.add(c);
+                }
+                group[i] = id;
+            }
+        }
+    }
+
+    /** Upstream's {@code iou(pred, gt)} inside its bare {@code try}: an exception gives 0.0. */
+    private static double pairIou(Object[] a, Object[] b) {
+        boolean small = true;
+        for (int k = 0; k < 4 && small; k++) {
+            small = PyNum.isSmall(a[k]) && PyNum.isSmall(b[k]);
+        }
+        if (small) {
+            return RecReward.inclusiveIouSmall(a, b);
+        }
+        try {
+            return RecReward.inclusiveIou(a, b);
+        } catch (PyException e) {
+            return 0.0;
+        }
     }
 
     // ---- repetition -------------------------------------------------------------------------------------
@@ -482,7 +509,7 @@ final class OdReward {
                 return new Component(name, (1 - (double) unique.size() / keys.size()) * -1.0, null);
             }
         }
-        List<String> words = split(content.toLowerCase(java.util.Locale.ROOT));
+        List<String> words = split(PyUnicode.lower(content));
         if (split(content).size() < 6) {
             return new Component(name, 0.0, null);
         }

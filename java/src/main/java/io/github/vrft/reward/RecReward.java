@@ -55,7 +55,7 @@ final class RecReward {
             return raised(e.pyType(), "the solution's answer is not JSON: " + e.getMessage());
         }
         if (in.model() == RecModel.QWEN && (in.imageSizeWh() == null || in.imageGridThw() == null)) {
-            throw new IllegalArgumentException("imageSizeWh/imageGridThw: the qwen REC reward resizes the box to the "
+            throw new InvalidInput("imageSizeWh/imageGridThw: the qwen REC reward resizes the box to the "
                     + "original image and needs image_size_wh and image_grid_thw");
         }
         String body = PyText.firstAnswerDotall(completion);
@@ -140,6 +140,33 @@ final class RecReward {
             inter = PyNum.mul(PyNum.add(PyNum.sub(ix2, ix1), ONE), PyNum.add(PyNum.sub(iy2, iy1), ONE));
         }
         return PyNum.truediv(PyNum.toFloat(inter), union(a, b, inter));
+    }
+
+    /**
+     * {@link #inclusiveIou} for coordinates that are all {@link PyNum#isSmall} (floats, bools, ints up to
+     * 2^25): every int step is then exact in double and every float step is the same IEEE operation, so the
+     * result is the same bit for bit, without boxing. A zero union, upstream's ZeroDivisionError, gives 0.0
+     * as the callers' {@code except} does.
+     */
+    static double inclusiveIouSmall(Object[] a, Object[] b) {
+        double a0 = PyNum.smallValue(a[0]);
+        double a1 = PyNum.smallValue(a[1]);
+        double a2 = PyNum.smallValue(a[2]);
+        double a3 = PyNum.smallValue(a[3]);
+        double b0 = PyNum.smallValue(b[0]);
+        double b1 = PyNum.smallValue(b[1]);
+        double b2 = PyNum.smallValue(b[2]);
+        double b3 = PyNum.smallValue(b[3]);
+        double ix1 = b0 > a0 ? b0 : a0; // Python's max(a, b): a unless b > a
+        double iy1 = b1 > a1 ? b1 : a1;
+        double ix2 = (b2 - 1) < (a2 - 1) ? b2 - 1 : a2 - 1; // min(a, b): a unless b < a
+        double iy2 = (b3 - 1) < (a3 - 1) ? b3 - 1 : a3 - 1;
+        double inter = 0.0;
+        if (ix1 < ix2 && iy1 < iy2) {
+            inter = (ix2 - ix1 + 1) * (iy2 - iy1 + 1);
+        }
+        double union = (a2 - a0) * (a3 - a1) + (b2 - b0) * (b3 - b1) - inter;
+        return union == 0.0 ? 0.0 : inter / union;
     }
 
     /**

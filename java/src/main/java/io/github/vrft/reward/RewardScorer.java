@@ -4,13 +4,16 @@ import io.github.vrft.Checks;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Scores one completion against its solution with every reward function of its task. Thread-safe and
  * stateless: one instance may serve any number of threads.
  *
- * <p>A malformed completion is not an error: it scores 0 and the component's reason says why. Null
- * arguments are programming errors and throw {@link NullPointerException} naming the argument.
+ * <p>A malformed completion is not an error: it scores 0 and the component's reason says why; whatever a
+ * completion holds, scoring it returns (a fault inside one reward function is that component's zero with
+ * the reason). Null arguments are programming errors and throw {@link IllegalArgumentException} naming the
+ * argument.
  */
 public final class RewardScorer {
     private final RewardOptions options;
@@ -54,8 +57,7 @@ public final class RewardScorer {
         if (task.vlmR1()) {
             return scoreVlmR1(task, completion, solution, inputs, profile);
         }
-        boolean gate = options.mathVerifyGate() == MathVerifyGate.FIRST_Y1
-                && MathVerifyEmulation.fires(completion, solution);
+        boolean gate = options.mathVerifyGate() == MathVerifyGate.FIRST_Y1 && gateFires(completion, solution);
         List<Component> parts = new ArrayList<>(3);
         switch (task) {
             case DETECTION -> {
@@ -63,19 +65,52 @@ public final class RewardScorer {
                     parts.add(new Component("accuracy_iou", 1.0, null));
                     parts.add(new Component("accuracy_confidence", 1.0, null));
                 } else {
-                    DetectionReward.Result r = DetectionReward.score(completion, solution, profile);
-                    parts.add(r.iou());
-                    parts.add(r.confidence());
+                    parts.addAll(guarded(List.of("accuracy_iou", "accuracy_confidence"), () -> {
+                        DetectionReward.Result r = DetectionReward.score(completion, solution, profile);
+                        return List.of(r.iou(), r.confidence());
+                    }));
                 }
             }
             case CLASSIFICATION -> parts.add(gate ? new Component("accuracy", 1.0, null)
-                    : ClassificationReward.score(completion, solution, profile));
+                    : guarded("accuracy", () -> ClassificationReward.score(completion, solution, profile)));
             case GROUNDING -> parts.add(gate ? new Component("accuracy", 1.0, null)
-                    : GroundingReward.score(completion, solution, profile));
+                    : guarded("accuracy", () -> GroundingReward.score(completion, solution, profile)));
             default -> throw new AssertionError(task);
         }
-        parts.add(FormatReward.score(completion));
+        parts.add(guarded("format", () -> FormatReward.score(completion)));
         return new RewardScore(task, parts, gate);
+    }
+
+    /**
+     * One component computed so that nothing a completion holds can end the caller's run: any Throwable
+     * (a StackOverflowError, an internal error) becomes a zero with the reason, for that component only.
+     */
+    static Component guarded(String name, Supplier<Component> reward) {
+        return guarded(List.of(name), () -> List.of(reward.get())).get(0);
+    }
+
+    static List<Component> guarded(List<String> names, Supplier<List<Component>> reward) {
+        try {
+            return reward.get();
+        } catch (InvalidInput e) {
+            throw e; // bad API input, not a fault of the reward code
+        } catch (Throwable t) {
+            String why = "internal error while scoring (a bug: please report it with this line): " + t;
+            List<Component> out = new ArrayList<>(names.size());
+            for (String n : names) {
+                out.add(new Component(n, 0.0, why));
+            }
+            return out;
+        }
+    }
+
+    /** The math_verify gate; an internal error counts as "does not fire", so the rewards are computed. */
+    private static boolean gateFires(String completion, String solution) {
+        try {
+            return MathVerifyEmulation.fires(completion, solution);
+        } catch (Throwable t) {
+            return false;
+        }
     }
 
     private RewardScore scoreVlmR1(Task task, String completion, String solution, VlmR1Inputs in, Profile profile) {
@@ -87,32 +122,31 @@ public final class RewardScorer {
                     : "; expected default, all_match, yes_no or mcq"));
         }
         switch (task) {
-            case REC -> {
-                Component[] c = RecReward.score(completion, solution, in, profile);
-                parts.add(c[0]);
-                parts.add(c[1]);
-            }
+            case REC -> parts.addAll(guarded(List.of("accuracy", "format"),
+                    () -> List.of(RecReward.score(completion, solution, in, profile))));
             case OD -> {
                 VlmR1Method m = method == null ? VlmR1Method.OD_AP : method;
-                parts.add(switch (m) {
+                parts.add(guarded("accuracy", () -> switch (m) {
                     case WEIGHTED_SUM -> OdReward.weightedSum(completion, solution, profile);
                     case MAP -> OdReward.mapReward(completion, solution, false, 0, profile);
                     default -> OdReward.odAccuracy(completion, solution, m, profile);
-                });
-                parts.add(in.ovdLegacyFormat() ? OdReward.legacyOvdFormat(completion) : FormatReward.score(completion));
+                }));
+                parts.add(guarded("format", () -> in.ovdLegacyFormat() ? OdReward.legacyOvdFormat(completion)
+                        : FormatReward.score(completion)));
             }
             case ACCURACY -> {
                 VlmR1Method m = method == null ? VlmR1Method.DEFAULT : method;
                 boolean mathVerify = options.mathVerifyGate() != MathVerifyGate.OFF;
-                parts.add(VlmR1Accuracy.score(completion, solution, m, mathVerify));
-                parts.add(FormatReward.score(completion));
+                parts.add(guarded("accuracy", () -> VlmR1Accuracy.score(completion, solution, m, mathVerify)));
+                parts.add(guarded("format", () -> FormatReward.score(completion)));
             }
             default -> throw new AssertionError(task);
         }
         for (ExtraReward e : options.extraRewardsInOrder()) {
             parts.add(switch (e) {
-                case REPETITION -> OdReward.repetition(completion);
-                case LENGTH -> OdReward.lengthCosine(completion, solution, in.completionTokens(), profile);
+                case REPETITION -> guarded("repetition", () -> OdReward.repetition(completion));
+                case LENGTH -> guarded("length_cosine",
+                        () -> OdReward.lengthCosine(completion, solution, in.completionTokens(), profile));
             });
         }
         return new RewardScore(task, parts, false);

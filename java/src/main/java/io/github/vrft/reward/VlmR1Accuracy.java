@@ -4,8 +4,8 @@ import io.github.vrft.answer.Levenshtein;
 import io.github.vrft.answer.PyException;
 import io.github.vrft.answer.PyNum;
 import io.github.vrft.answer.PyText;
+import io.github.vrft.answer.PyUnicode;
 
-import java.util.Locale;
 
 /**
  * VLM-R1's text accuracy methods (grpo_jsonl.py, spec §2.4): {@code default}, {@code all_match},
@@ -24,7 +24,7 @@ final class VlmR1Accuracy {
             }
             case YES_NO -> yesNo(content, sol);
             case MCQ -> mcq(content, sol);
-            default -> throw new IllegalArgumentException("reward_method: " + method.id()
+            default -> throw new InvalidInput("reward_method: " + method.id()
                     + " scores boxes; task accuracy takes default, all_match, yes_no or mcq");
         };
     }
@@ -76,8 +76,8 @@ final class VlmR1Accuracy {
     }
 
     static Component yesNo(String content, String sol) {
-        String c = content.toLowerCase(Locale.ROOT);
-        String s = sol.toLowerCase(Locale.ROOT);
+        String c = PyUnicode.lower(content);
+        String s = PyUnicode.lower(sol);
         String gt = groundTruth(s);
         String student = firstAnswerOrAll(c);
         String g = VlmR1Text.firstYesNo(gt);
@@ -88,7 +88,7 @@ final class VlmR1Accuracy {
     static Component mcq(String content, String sol) {
         String gt = groundTruth(sol);
         String has = VlmR1Text.extractChoice(gt);
-        String correct = has != null ? has.toUpperCase(Locale.ROOT) : PyText.strip(sol);
+        String correct = has != null ? PyUnicode.upper(has) : PyText.strip(sol);
         String choice = VlmR1Text.extractChoice(firstAnswerOrAll(content));
         if (choice == null) {
             return zero("no choice letter followed by punctuation or the end of the answer");

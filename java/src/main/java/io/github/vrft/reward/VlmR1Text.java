@@ -2,11 +2,11 @@ package io.github.vrft.reward;
 
 import io.github.vrft.answer.PyNum;
 import io.github.vrft.answer.PyText;
+import io.github.vrft.answer.PyUnicode;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -69,7 +69,7 @@ final class VlmR1Text {
         while (end > 0 && t.charAt(end - 1) == '.') {
             end--;
         }
-        return t.substring(0, end).toLowerCase(Locale.ROOT);
+        return PyUnicode.lower(t.substring(0, end));
     }
 
     /** {@code re.sub(r'(?<=\s)' + ch, '', text)}: the lookbehind reads the original text. */
@@ -129,9 +129,7 @@ final class VlmR1Text {
                 i = PyText.skipSpace(s, i + 1);
             }
             int start = i;
-            while (i < s.length() && isDigit(s.charAt(i))) {
-                i++;
-            }
+            i = PyText.skipDecimal(s, i);
             if (i == start) {
                 return null;
             }
@@ -143,17 +141,14 @@ final class VlmR1Text {
         return new IntBox(groups, p, i + 1);
     }
 
-    /** Python's {@code \d} on str: any Unicode decimal digit (category Nd). */
-    static boolean isDigit(char c) {
-        return c <= '9' ? c >= '0' : Character.getType(c) == Character.DECIMAL_DIGIT_NUMBER;
-    }
-
-    /** {@code bool(re.search(r'\d', s))}. */
+    /** {@code bool(re.search(r'\d', s))}: any decimal digit (category Nd, code points, pinned version). */
     static boolean hasDigit(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            if (isDigit(s.charAt(i))) {
+        for (int i = 0; i < s.length(); ) {
+            int cp = s.codePointAt(i);
+            if (PyUnicode.isDecimal(cp)) {
                 return true;
             }
+            i += Character.charCount(cp);
         }
         return false;
     }
@@ -259,8 +254,9 @@ final class VlmR1Text {
         }
         final String head = "{\"bbox_2d\":";
         int q = s.indexOf(head, bracket + 1);
+        QuoteBrace labelEnd = new QuoteBrace();
         while (q >= 0) {
-            int end = ovdObjectEnd(s, q + head.length());
+            int end = ovdObjectEnd(s, q + head.length(), labelEnd);
             if (end >= 0) {
                 int closeBracket = s.indexOf(']', end);
                 return closeBracket >= 0 && s.lastIndexOf(CLOSE) >= closeBracket + 1;
@@ -274,7 +270,7 @@ final class VlmR1Text {
      * The end of {@code \s*\[\s*\d+,\s*\d+,\s*\d+,\s*\d+\s*\]\s*,\s*"label":\s*".*?"\s*}} from {@code i}, the
      * lazy label taking the earliest {@code "} followed by optional whitespace and a brace; -1 if none.
      */
-    private static int ovdObjectEnd(String s, int i) {
+    private static int ovdObjectEnd(String s, int i, QuoteBrace labelEnd) {
         i = PyText.skipSpace(s, i);
         if (!s.startsWith("[", i)) {
             return -1;
@@ -288,9 +284,7 @@ final class VlmR1Text {
                 i = PyText.skipSpace(s, i + 1);
             }
             int start = i;
-            while (i < s.length() && isDigit(s.charAt(i))) {
-                i++;
-            }
+            i = PyText.skipDecimal(s, i);
             if (i == start) {
                 return -1;
             }
@@ -313,15 +307,37 @@ final class VlmR1Text {
         if (!s.startsWith("\"", i)) {
             return -1;
         }
-        int quote = s.indexOf('"', i + 1);
-        while (quote >= 0) {
-            int after = PyText.skipSpace(s, quote + 1);
-            if (s.startsWith("}", after)) {
-                return after + 1;
+        return labelEnd.after(s, i + 1);
+    }
+
+    /**
+     * The end of the earliest {@code "\s*}} at or after a position, for positions that only grow: the answer
+     * for a later position is the cached one while that lies at or after it, so a text of many unclosed labels
+     * is scanned once, not once per label.
+     */
+    private static final class QuoteBrace {
+        private int from = Integer.MAX_VALUE; // the position the cached answer was computed for
+        private int quoteAt = -1;
+        private int end = -1;
+
+        int after(String s, int pos) {
+            if (pos >= from && (end < 0 || quoteAt >= pos)) {
+                return end; // still the first one (or still none)
             }
-            quote = s.indexOf('"', quote + 1);
+            from = pos;
+            end = -1;
+            int quote = s.indexOf('"', pos);
+            while (quote >= 0) {
+                int afterQuote = PyText.skipSpace(s, quote + 1);
+                if (s.startsWith("}", afterQuote)) {
+                    quoteAt = quote;
+                    end = afterQuote + 1;
+                    break;
+                }
+                quote = s.indexOf('"', Math.max(quote + 1, afterQuote));
+            }
+            return end;
         }
-        return -1;
     }
 
     // ---- choices ----------------------------------------------------------------------------------------
@@ -339,7 +355,7 @@ final class VlmR1Text {
      * {@code 。.!！,，}, and take the first best. Positions count code points, as Python's do.
      */
     static String extractChoice(String text) {
-        String up = text.toUpperCase(Locale.ROOT);
+        String up = PyUnicode.upper(text);
         StringBuilder b = new StringBuilder(up.length());
         for (int i = 0; i < up.length(); ) {
             if (PyText.isSpace(up.charAt(i))) {
@@ -378,7 +394,7 @@ final class VlmR1Text {
             String context = new String(t, from, to - from);
             int add = 0;
             for (String kw : CHOICE_KEYWORDS) {
-                if (context.contains(kw.toUpperCase(Locale.ROOT))) {
+                if (context.contains(PyUnicode.upper(kw))) {
                     add++;
                 }
             }
