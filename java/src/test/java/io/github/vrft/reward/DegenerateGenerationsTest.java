@@ -2,6 +2,8 @@ package io.github.vrft.reward;
 
 import org.junit.jupiter.api.Test;
 
+import io.github.vrft.WarmTiming;
+
 import java.util.EnumSet;
 import java.util.function.Supplier;
 
@@ -16,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * few warm runs, uninstrumented).
  */
 class DegenerateGenerationsTest {
-    static final long BUDGET_NANOS = 10_000_000L;
+    static final long BUDGET_NANOS = WarmTiming.BUDGET_NANOS;
 
     private static final RewardScorer VISUAL = new RewardScorer(RewardOptions.defaults());
     private static final RewardScorer VISUAL_GATE =
@@ -29,37 +31,8 @@ class DegenerateGenerationsTest {
     private static final RewardScorer VLM_GATE = new RewardScorer(RewardOptions.of(Profile.VLM_R1)
             .withMathVerifyGate(MathVerifyGate.FIRST_Y1));
 
-    /**
-     * Whether {@code f} runs within the budget once warm: rounds of 5 runs, each round's best compared with the
-     * budget, for up to 3 s (10 runs at least first, so that the JIT has compiled the path; on this 2-core
-     * machine its compiler threads share the cores with the test). The budget judges the code, not the JIT or a
-     * noisy neighbour; an input that is really slow fails every round.
-     */
-    static <T> T within(String what, long budgetNanos, Supplier<T> f) {
-        T r = null;
-        for (int i = 0; i < 10; i++) {
-            r = f.get();
-        }
-        long start = System.nanoTime();
-        long best = Long.MAX_VALUE;
-        do {
-            long round = Long.MAX_VALUE;
-            for (int i = 0; i < 5; i++) {
-                long t0 = System.nanoTime();
-                r = f.get();
-                round = Math.min(round, System.nanoTime() - t0);
-            }
-            best = Math.min(best, round);
-        } while (best >= budgetNanos && System.nanoTime() - start < 3_000_000_000L);
-        if (System.getProperty("vrft.timing.print") != null) {
-            System.out.printf("%-40s %8.3f ms%n", what, best / 1e6);
-        }
-        assertTrue(best < budgetNanos, what + ": " + best / 1e6 + " ms, budget " + budgetNanos / 1e6 + " ms");
-        return r;
-    }
-
     static RewardScore timed(String what, Supplier<RewardScore> f) {
-        RewardScore s = within(what, BUDGET_NANOS, f);
+        RewardScore s = WarmTiming.within(what, BUDGET_NANOS, f);
         assertNotNull(s);
         for (Component c : s.components()) {
             assertTrue(c.reason() == null || !c.reason().startsWith("internal error"), what + ": " + c);
@@ -138,7 +111,7 @@ class DegenerateGenerationsTest {
         String y = "y" + rep("ba", 16_000) + "x";
         // The documented limit: two long answers that differ throughout cost O(n·m/64) word steps, about
         // 15 ms here at 32,000 characters each; what is bounded is that it stays near that, not quadratic.
-        RewardScore shifted = within("shifted", 3 * BUDGET_NANOS,
+        RewardScore shifted = WarmTiming.within("shifted", 3 * BUDGET_NANOS,
                 () -> VLM.score(Task.ACCURACY, "<answer>" + x + "</answer>", "<answer>" + y + "</answer>"));
         // LCS: the (ab)* and (ba)* cores share 31,999 characters; x and y cannot join them (checked by DP at k = 50)
         assertEquals(2.0 * 31_999 / 64_004, shifted.value("accuracy"));
