@@ -56,11 +56,11 @@ final class OutputTarget implements Closeable {
             return new OutputTarget("stdout", null, null, buffered(fd));
         }
         Path p = Path.of(path);
+        if (Files.isDirectory(p)) {
+            throw new IOException("is a directory");
+        }
         if (Files.exists(p) && !Files.isRegularFile(p)) { // /dev/stdout, /dev/null, a FIFO: in place
             return new OutputTarget(path, null, null, buffered(Files.newOutputStream(p)));
-        }
-        if (Files.isDirectory(p)) {
-            throw new IOException(path + " is a directory");
         }
         Path partial = null;
         OutputStream os = null;

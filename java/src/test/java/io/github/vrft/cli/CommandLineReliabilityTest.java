@@ -111,7 +111,113 @@ class CommandLineReliabilityTest {
         Result ok = vrft(List.of(), null, "score", "-q", "-i", in.toString(), "-o", out.toString());
         assertEquals(0, ok.exit(), ok.stderr());
         assertFalse(Files.exists(dir.resolve("out.jsonl.partial")), "the partial file is moved into place");
+        assertEquals(List.of(), leftovers(dir), "no partial file of any name is left");
         assertEquals(Files.readAllLines(in).size(), Files.readAllLines(out).size());
+    }
+
+    private Process start(List<String> jvm, File stdout, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ProcessHandle.current().info().command().orElse("java"));
+        cmd.addAll(jvm);
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add("io.github.vrft.cli.VrftCommand");
+        cmd.addAll(List.of(args));
+        return new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD)
+                .redirectOutput(stdout == null ? ProcessBuilder.Redirect.DISCARD : ProcessBuilder.Redirect.to(stdout)).start();
+    }
+
+    private static int exit(Process p) throws InterruptedException {
+        if (!p.waitFor(5, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            throw new AssertionError("vrft hung for 5 minutes");
+        }
+        return p.exitValue();
+    }
+
+    private List<Path> leftovers(Path where) throws IOException {
+        try (var s = Files.list(where)) {
+            return s.filter(f -> f.getFileName().toString().endsWith(".partial")
+                    || f.getFileName().toString().startsWith("vrft-score-")).toList();
+        }
+    }
+
+    /** A pipe as --input (/dev/stdin): read once, every line scored (it used to write 0 lines and exit 0). */
+    @Test
+    void aPipeAsInputIsReadOnceAndScored() throws Exception {
+        Path in = input("pipe-in.jsonl", 2_000_000);
+        long lines = Files.readAllLines(in).size();
+        Path out = dir.resolve("pipe-out.jsonl");
+        Path tmp = Files.createDirectories(dir.resolve("tmp-pipe"));
+        Process p = start(List.of("-Djava.io.tmpdir=" + tmp), null, "score", "-q", "-i", "/dev/stdin", "-o", out.toString());
+        try (var os = p.getOutputStream()) {
+            Files.copy(in, os);
+        }
+        assertEquals(0, exit(p));
+        assertEquals(lines, Files.readAllLines(out).size());
+        assertEquals(List.of(), leftovers(tmp), "the copy of the pipe is removed");
+    }
+
+    /** SIGTERM in the middle of a run: no partial output, no temporary copy of stdin is left behind. */
+    @Test
+    void aSignalRemovesWhatTheRunCreated() throws Exception {
+        Path in = input("signal-in.jsonl", 300_000_000);
+        Path tmp = Files.createDirectories(dir.resolve("tmp-signal"));
+        Path outDir = Files.createDirectories(dir.resolve("signal-out"));
+        Path out = outDir.resolve("out.jsonl");
+        for (boolean viaStdin : new boolean[] {false, true}) {
+            Process p = viaStdin
+                    ? new ProcessBuilder(List.of(ProcessHandle.current().info().command().orElse("java"),
+                            "-Djava.io.tmpdir=" + tmp, "-cp", System.getProperty("java.class.path"),
+                            "io.github.vrft.cli.VrftCommand", "score", "-q", "-i", "-", "-o", out.toString()))
+                            .redirectInput(in.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start()
+                    : start(List.of("-Djava.io.tmpdir=" + tmp), null, "score", "-q", "-i", in.toString(), "-o", out.toString());
+            // wait until the run is writing (its partial file exists) or copying stdin, then terminate it
+            long deadline = System.nanoTime() + 120_000_000_000L;
+            while (leftovers(outDir).isEmpty() && leftovers(tmp).isEmpty() && p.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertTrue(p.isAlive(), "the run ended before it could be interrupted");
+            p.destroy(); // SIGTERM
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(List.of(), leftovers(outDir), "stdin " + viaStdin);
+            assertEquals(List.of(), leftovers(tmp), "stdin " + viaStdin);
+            assertFalse(Files.exists(out), "no output file from an interrupted run");
+        }
+    }
+
+    /** Two runs writing one file at once: the file is the complete output of one of them, never a mix. */
+    @Test
+    void twoRunsWritingOneFileLeaveOneRunsOutput() throws Exception {
+        Path a = input("writer-a.jsonl", 3_000_000);
+        Path b = dir.resolve("writer-b.jsonl");
+        Files.write(b, Files.readAllLines(a).subList(0, 800));
+        Path out = dir.resolve("shared-out.jsonl");
+        Path refA = dir.resolve("ref-a.jsonl");
+        Path refB = dir.resolve("ref-b.jsonl");
+        assertEquals(0, vrft(List.of(), null, "score", "-q", "-i", a.toString(), "-o", refA.toString()).exit());
+        assertEquals(0, vrft(List.of(), null, "score", "-q", "-i", b.toString(), "-o", refB.toString()).exit());
+        Process pa = start(List.of(), null, "score", "-q", "-i", a.toString(), "-o", out.toString());
+        Process pb = start(List.of(), null, "score", "-q", "-i", b.toString(), "-o", out.toString());
+        assertEquals(0, exit(pa));
+        assertEquals(0, exit(pb));
+        byte[] got = Files.readAllBytes(out);
+        assertTrue(java.util.Arrays.equals(got, Files.readAllBytes(refA)) || java.util.Arrays.equals(got, Files.readAllBytes(refB)),
+                "the output is one run's, whole");
+        assertEquals(List.of(), leftovers(dir));
+    }
+
+    @Test
+    @EnabledIf("hasDevFull")
+    void grpoToAFullDiskFails() throws Exception {
+        Path doc = dir.resolve("doc.json");
+        Files.writeString(doc, "{\"impl\": \"trl\", \"config\": {}, \"inputs\": {\"logp\": [[-1.0, -2.0]], "
+                + "\"mask\": [[1, 1]], \"advantages\": [0.5]}}");
+        Result r = vrft(List.of(), new File("/dev/full"), "grpo", "-i", doc.toString());
+        assertEquals(1, r.exit(), r.stderr());
+        assertTrue(r.stderr().contains("No space left on device"), r.stderr());
+        Result ok = vrft(List.of(), null, "grpo", "-i", doc.toString());
+        assertEquals(0, ok.exit(), ok.stderr());
     }
 
     /** 1 GB of detection rollouts (12 boxes each, groups of 8) through a JVM whose heap is capped at 256 MB. */

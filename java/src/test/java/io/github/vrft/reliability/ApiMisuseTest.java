@@ -78,6 +78,28 @@ class ApiMisuseTest {
         expect("Groups.ofIds(null)", "groupIds", () -> Groups.ofIds(null));
         expect("Groups.contiguous(-1, 2)", "size", () -> Groups.contiguous(-1, 2));
         expect("Groups.contiguous(4, 0)", "groupSize", () -> Groups.contiguous(4, 0));
+        expect("Groups.contiguous(MAX_VALUE, 1)", "size", () -> Groups.contiguous(Integer.MAX_VALUE, 1));
+        // issue 14: options that were accepted and then gave wrong numbers
+        expect("verl batchNumTokens NaN", "batch_num_tokens", () -> VerlLossOptions.builder().batchNumTokens(Double.NaN).build());
+        expect("verl batchNumTokens -5", "batch_num_tokens", () -> VerlLossOptions.builder().batchNumTokens(-5.0).build());
+        expect("verl batchNumTokens 0", "batch_num_tokens", () -> VerlLossOptions.builder().batchNumTokens(0.0).build());
+        expect("verl globalBatchSize NaN", "global_batch_size", () -> VerlLossOptions.builder().globalBatchSize(Double.NaN).build());
+        expect("verl globalBatchSize 0", "global_batch_size", () -> VerlLossOptions.builder().globalBatchSize(0.0).build());
+        expect("verl tauPos +Inf", "tau_pos", () -> VerlLossOptions.builder().tauPos(Double.POSITIVE_INFINITY).build());
+        expect("openrlhf globalBatchSize -1", "global_batch_size", () -> OpenRlhfLossOptions.builder().globalBatchSize(-1.0).build());
+        expect("openrlhf batchNumTokens 0", "batch_num_tokens", () -> OpenRlhfLossOptions.builder().batchNumTokens(0.0).build());
+        expect("trl numItemsInBatch 0", "num_items_in_batch", () -> TrlLossOptions.builder().numItemsInBatch(0.0).build());
+        expect("trl beta -1", "beta", () -> TrlLossOptions.builder().beta(-1).build());
+        expect("trl vespo NaN", "vespo_k_pos", () -> TrlLossOptions.builder().vespo(Double.NaN, 3, 3, 2).build());
+        expect("trl vespo lambda 0", "vespo_lambda_neg", () -> TrlLossOptions.builder().vespo(2, 3, 3, 0).build());
+        expect("CocoAp null gtBox", "gtBox", () -> io.github.vrft.box.CocoAp.evaluate(1, null, new double[0], new int[0],
+                new double[0], new double[0], new int[0]));
+        expect("CocoAp negative numCats", "numCats", () -> io.github.vrft.box.CocoAp.evaluate(-1, new double[0], new double[0],
+                new int[0], new double[0], new double[0], new int[0]));
+        expect("CocoAp huge numCats", "numCats", () -> io.github.vrft.box.CocoAp.evaluate(Integer.MAX_VALUE, new double[0],
+                new double[0], new int[0], new double[0], new double[0], new int[0]));
+        expect("CocoAp category out of range", "gtCat[0]", () -> io.github.vrft.box.CocoAp.evaluate(1, new double[4],
+                new double[1], new int[] {3}, new double[0], new double[0], new int[0]));
         expect("Groups.contiguous(5, 2)", "groupSize", () -> Groups.contiguous(5, 2));
         expect("advantages(null rewards)", "rewards", () -> GroupAdvantages.compute((float[]) null, g2, AdvantageFlavor.VISUAL_RFT));
         expect("advantages(null groups)", "groups", () -> GroupAdvantages.compute(new float[2], null, AdvantageFlavor.VISUAL_RFT));
