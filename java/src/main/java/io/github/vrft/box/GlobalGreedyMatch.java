@@ -1,25 +1,24 @@
 package io.github.vrft.box;
 
-import java.util.PriorityQueue;
-
 /**
  * VLM-R1's global greedy matching ({@code detection_score} in grpo_jsonl.py): while rows and columns are
  * left, take the first strict maximum of the IoU matrix over the unmatched rows and columns, scanning row by
  * row and column by column, and stop when it is below the threshold. Upstream rescans the whole matrix for
  * every match, which is cubic (780 boxes a side took a quarter of a second); this computes the same pairs
- * in the same order in about {@code O(n·m·log n)}.
+ * in the same order in {@code O(n·m·log m)} at worst (a tournament tree of row groups, and one of candidates
+ * per row group).
  *
  * <p>Rows with equal boxes have equal IoU rows, and so do columns; the caller passes a group per row and per
  * column (or -1 for a box whose IoU is 0 everywhere) and the IoU of each pair of groups. Then:
  * <ul>
  *   <li>the first strict maximum is the pair of greatest IoU, ties going to the smaller row, then the smaller
  *       column, so each row group offers its best pair (its greatest IoU over free columns, the smallest free
- *       column among the ties), with its smallest unmatched row, to a priority queue;</li>
+ *       column among the ties), with its smallest unmatched row, to a tournament tree;</li>
  *   <li>the rows of a group, and the columns of a group, are used in ascending order, since they are
  *       interchangeable and the smaller index wins every tie;</li>
  *   <li>an offer goes stale only when its column is taken; taking columns only lowers a group's best, so an
- *       offer at the head of the queue whose column is free is the true maximum, and a stale one is recomputed
- *       and queued again.</li>
+ *       offer at the root whose column is still its group's best is the true maximum, and a stale one is
+ *       recomputed and its leaf updated.</li>
  * </ul>
  * Only pairs with IoU at or above the threshold are candidates (NaN never is), since upstream stops at the
  * first maximum below it.
@@ -44,62 +43,66 @@ public final class GlobalGreedyMatch {
         int[] colNext = new int[colGroups]; // how many columns of each group are taken
         int[] rowNext = new int[rowGroups];
 
-        // Candidate column groups of each row group: IoU at or above the threshold, compacted as they run out.
-        int[] candStart = new int[rowGroups + 1];
-        int count = 0;
-        for (int a = 0; a < rowGroups; a++) {
-            for (int k = 0; k < colGroups; k++) {
-                if (groupIou[a * colGroups + k] >= threshold) {
-                    count++;
-                }
-            }
-            candStart[a + 1] = count;
-        }
-        int[] cand = new int[count];
-        int[] candEnd = new int[rowGroups];
-        for (int a = 0, c = 0; a < rowGroups; a++) {
-            for (int k = 0; k < colGroups; k++) {
-                if (groupIou[a * colGroups + k] >= threshold) {
-                    cand[c++] = k;
-                }
-            }
-            candEnd[a] = c;
-        }
-
+        Candidates c = new Candidates(rowGroups, colGroups, groupIou, threshold, cols, colsStart, colNext);
         double[] bestIou = new double[rowGroups];
         int[] bestCol = new int[rowGroups];
-        boolean[] colUsed = new boolean[colGroup.length];
-        PriorityQueue<Integer> queue = new PriorityQueue<>((x, y) -> {
-            int c = Double.compare(bestIou[y], bestIou[x]);
-            return c != 0 ? c : Integer.compare(rows[rowsStart[x] + rowNext[x]], rows[rowsStart[y] + rowNext[y]]);
-        });
+        // A tournament tree over the row groups by their stored offers (IoU descending, then the group's first
+        // unmatched row ascending); an offer goes stale only by getting worse, so a root that is still current
+        // is the first strict maximum of the whole matrix.
+        int leaves = 1;
+        while (leaves < rowGroups) {
+            leaves <<= 1;
+        }
+        int[] tree = new int[2 * leaves];
+        java.util.Arrays.fill(tree, -1);
         for (int a = 0; a < rowGroups; a++) {
-            if (rowsStart[a + 1] > rowsStart[a] && offer(a, groupIou, colGroups, cand, candStart, candEnd, cols,
-                    colsStart, colNext, bestIou, bestCol)) {
-                queue.add(a);
+            if (rowsStart[a + 1] > rowsStart[a] && c.offer(a, bestIou, bestCol)) {
+                tree[leaves + a] = a;
             }
         }
+        for (int node = leaves - 1; node >= 1; node--) {
+            tree[node] = better(tree[2 * node], tree[2 * node + 1], bestIou, rows, rowsStart, rowNext);
+        }
+        double[] nowIou = new double[rowGroups];
+        int[] nowCol = new int[rowGroups];
         int[] pairs = new int[2 * Math.min(rowGroup.length, colGroup.length)];
         int matched = 0;
-        while (!queue.isEmpty()) {
-            int a = queue.poll();
-            int col = bestCol[a];
-            if (!colUsed[col]) {
+        while (tree[1] >= 0) {
+            int a = tree[1];
+            boolean live = c.offer(a, nowIou, nowCol);
+            if (live && nowIou[a] == bestIou[a] && nowCol[a] == bestCol[a]) {
+                int col = bestCol[a];
                 pairs[2 * matched] = rows[rowsStart[a] + rowNext[a]];
                 pairs[2 * matched + 1] = col;
                 matched++;
-                colUsed[col] = true;
                 colNext[colGroup[col]]++;
                 rowNext[a]++;
-                if (rowsStart[a] + rowNext[a] == rowsStart[a + 1]) {
-                    continue; // the group's rows are all matched
-                }
+                live = rowsStart[a] + rowNext[a] < rowsStart[a + 1] && c.offer(a, bestIou, bestCol);
+            } else if (live) {
+                bestIou[a] = nowIou[a];
+                bestCol[a] = nowCol[a];
             }
-            if (offer(a, groupIou, colGroups, cand, candStart, candEnd, cols, colsStart, colNext, bestIou, bestCol)) {
-                queue.add(a);
+            int node = leaves + a;
+            tree[node] = live ? a : -1;
+            for (node >>= 1; node >= 1; node >>= 1) {
+                tree[node] = better(tree[2 * node], tree[2 * node + 1], bestIou, rows, rowsStart, rowNext);
             }
         }
         return java.util.Arrays.copyOf(pairs, 2 * matched);
+    }
+
+    /** The better offer of two row groups (-1: none): the greater IoU, then the smaller first unmatched row. */
+    private static int better(int x, int y, double[] bestIou, int[] rows, int[] rowsStart, int[] rowNext) {
+        if (x < 0) {
+            return y;
+        }
+        if (y < 0) {
+            return x;
+        }
+        if (bestIou[x] != bestIou[y]) {
+            return bestIou[x] > bestIou[y] ? x : y;
+        }
+        return rows[rowsStart[x] + rowNext[x]] <= rows[rowsStart[y] + rowNext[y]] ? x : y;
     }
 
     /** The members of each group in ascending order (a CSR layout); -1 members are left out. */
@@ -123,32 +126,117 @@ public final class GlobalGreedyMatch {
     }
 
     /**
-     * Sets row group {@code a}'s best free pair: the greatest IoU over its candidate column groups that still
-     * have a free column, ties going to the smallest free column. Exhausted candidates are dropped. False when
-     * none is left.
+     * Each row group's candidate column groups (IoU at or above the threshold) in a tournament tree whose
+     * nodes hold the best candidate by (IoU descending, first free column ascending). A candidate's first free
+     * column is stored when its leaf is refreshed and only grows afterwards (columns are taken, never given
+     * back), so stored keys are upper bounds: a root whose stored key is still current is the true best, and a
+     * stale one is refreshed (O(log n)) and the tree asked again. Each refresh follows a taken column of that
+     * candidate, so a row group costs O(m log m) in all, however often other groups take its best column
+     * (a plain rescan per invalidation was cubic when every row prefers the same columns).
      */
-    private static boolean offer(int a, double[] groupIou, int colGroups, int[] cand, int[] candStart, int[] candEnd,
-                                 int[] cols, int[] colsStart, int[] colNext, double[] bestIou, int[] bestCol) {
-        int w = candStart[a];
-        double best = Double.NEGATIVE_INFINITY;
-        int bestC = -1;
-        for (int r = candStart[a]; r < candEnd[a]; r++) {
-            int k = cand[r];
-            int free = colsStart[k] + colNext[k];
-            if (free == colsStart[k + 1]) {
-                continue; // every column of the group is taken
+    private static final class Candidates {
+        private static final int EXHAUSTED = Integer.MAX_VALUE;
+        private final int colGroups;
+        private final double[] groupIou;
+        private final int[] cols;
+        private final int[] colsStart;
+        private final int[] colNext;
+        private final int[] cand; // column group of each candidate, row group by row group
+        private final int[] candStart;
+        private final int[] storedFree; // per candidate: its first free column when last refreshed
+        private final int[] tree; // per row group, 2·P nodes (P leaves): the best candidate below, or -1
+        private final int[] treeStart;
+        private final int[] leaves; // P per row group
+
+        Candidates(int rowGroups, int colGroups, double[] groupIou, double threshold, int[] cols, int[] colsStart,
+                   int[] colNext) {
+            this.colGroups = colGroups;
+            this.groupIou = groupIou;
+            this.cols = cols;
+            this.colsStart = colsStart;
+            this.colNext = colNext;
+            candStart = new int[rowGroups + 1];
+            treeStart = new int[rowGroups + 1];
+            leaves = new int[rowGroups];
+            for (int a = 0; a < rowGroups; a++) {
+                int n = 0;
+                for (int k = 0; k < colGroups; k++) {
+                    if (groupIou[a * colGroups + k] >= threshold) {
+                        n++;
+                    }
+                }
+                candStart[a + 1] = candStart[a] + n;
+                int p = 1;
+                while (p < n) {
+                    p <<= 1;
+                }
+                leaves[a] = p;
+                treeStart[a + 1] = treeStart[a] + 2 * p;
             }
-            cand[w++] = k;
-            double v = groupIou[a * colGroups + k];
-            int col = cols[free];
-            if (v > best || (v == best && col < bestC)) {
-                best = v;
-                bestC = col;
+            cand = new int[candStart[rowGroups]];
+            storedFree = new int[cand.length];
+            tree = new int[treeStart[rowGroups]];
+            java.util.Arrays.fill(tree, -1);
+            for (int a = 0, r = 0; a < rowGroups; a++) {
+                int base = treeStart[a];
+                int p = leaves[a];
+                for (int k = 0; k < colGroups; k++) {
+                    if (groupIou[a * colGroups + k] >= threshold) {
+                        cand[r] = k;
+                        storedFree[r] = currentFree(k);
+                        tree[base + p + (r - candStart[a])] = storedFree[r] == EXHAUSTED ? -1 : r;
+                        r++;
+                    }
+                }
+                for (int node = p - 1; node >= 1; node--) {
+                    tree[base + node] = better(a, tree[base + 2 * node], tree[base + 2 * node + 1]);
+                }
             }
         }
-        candEnd[a] = w;
-        bestIou[a] = best;
-        bestCol[a] = bestC;
-        return bestC >= 0;
+
+        private int currentFree(int k) {
+            int free = colsStart[k] + colNext[k];
+            return free == colsStart[k + 1] ? EXHAUSTED : cols[free];
+        }
+
+        /** The better of two candidates of row group {@code a} by their stored keys (-1: none). */
+        private int better(int a, int x, int y) {
+            if (x < 0) {
+                return y;
+            }
+            if (y < 0) {
+                return x;
+            }
+            double vx = groupIou[a * colGroups + cand[x]];
+            double vy = groupIou[a * colGroups + cand[y]];
+            if (vx != vy) {
+                return vx > vy ? x : y;
+            }
+            return storedFree[x] <= storedFree[y] ? x : y;
+        }
+
+        /** Sets row group {@code a}'s best free pair; false when it has none left. */
+        boolean offer(int a, double[] bestIou, int[] bestCol) {
+            int base = treeStart[a];
+            int p = leaves[a];
+            while (true) {
+                int r = tree[base + 1]; // the root (with one leaf, the leaf itself)
+                if (r < 0) {
+                    return false;
+                }
+                int now = currentFree(cand[r]);
+                if (now == storedFree[r]) {
+                    bestIou[a] = groupIou[a * colGroups + cand[r]];
+                    bestCol[a] = now;
+                    return true;
+                }
+                storedFree[r] = now; // stale: refresh the leaf and its path to the root
+                int node = p + (r - candStart[a]);
+                tree[base + node] = now == EXHAUSTED ? -1 : r;
+                for (node >>= 1; node >= 1; node >>= 1) {
+                    tree[base + node] = better(a, tree[base + 2 * node], tree[base + 2 * node + 1]);
+                }
+            }
+        }
     }
 }

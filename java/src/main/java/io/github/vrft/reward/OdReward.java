@@ -353,10 +353,13 @@ final class OdReward {
         // the matching works on the groups (a collapsed policy repeats one box hundreds of times).
         BoxGroups pg = new BoxGroups(preds);
         BoxGroups gg = new BoxGroups(gts);
-        double[] groupIou = new double[pg.boxes.size() * gg.boxes.size()];
+        int ng2 = gg.boxes.size();
+        double[] groupIou = new double[pg.boxes.size() * ng2];
         for (int a = 0; a < pg.boxes.size(); a++) {
-            for (int k = 0; k < gg.boxes.size(); k++) {
-                groupIou[a * gg.boxes.size() + k] = pairIou(pg.boxes.get(a), gg.boxes.get(k));
+            for (int k = 0; k < ng2; k++) {
+                groupIou[a * ng2 + k] = pg.small[a] && gg.small[k]
+                        ? RecReward.inclusiveIouSmall(pg.values, 4 * a, gg.values, 4 * k)
+                        : pairIou(pg.boxes.get(a), gg.boxes.get(k));
             }
         }
         int[] pairs = GlobalGreedyMatch.match(pg.group, pg.boxes.size(), gg.group, gg.boxes.size(), groupIou, 0.5);
@@ -419,6 +422,8 @@ final class OdReward {
     private static final class BoxGroups {
         final int[] group;
         final List<Object[]> boxes = new ArrayList<>();
+        boolean[] small; // per distinct box: every coordinate PyNum.isSmall, so its doubles are exact
+        double[] values; // per distinct box: its 4 coordinates as doubles (where small)
 
         BoxGroups(List<Object> items) {
             group = new int[items.size()];
@@ -439,18 +444,20 @@ final class OdReward {
                 }
                 group[i] = id;
             }
+            small = new boolean[boxes.size()];
+            values = new double[4 * boxes.size()];
+            for (int b = 0; b < boxes.size(); b++) {
+                Object[] c = boxes.get(b);
+                small[b] = PyNum.isSmall(c[0]) && PyNum.isSmall(c[1]) && PyNum.isSmall(c[2]) && PyNum.isSmall(c[3]);
+                for (int k = 0; k < 4 && small[b]; k++) {
+                    values[4 * b + k] = PyNum.smallValue(c[k]);
+                }
+            }
         }
     }
 
     /** Upstream's {@code iou(pred, gt)} inside its bare {@code try}: an exception gives 0.0. */
     private static double pairIou(Object[] a, Object[] b) {
-        boolean small = true;
-        for (int k = 0; k < 4 && small; k++) {
-            small = PyNum.isSmall(a[k]) && PyNum.isSmall(b[k]);
-        }
-        if (small) {
-            return RecReward.inclusiveIouSmall(a, b);
-        }
         try {
             return RecReward.inclusiveIou(a, b);
         } catch (PyException e) {

@@ -144,19 +144,20 @@ final class RecReward {
 
     /**
      * {@link #inclusiveIou} for coordinates that are all {@link PyNum#isSmall} (floats, bools, ints up to
-     * 2^25): every int step is then exact in double and every float step is the same IEEE operation, so the
+     * 2^25), given as doubles ({@link PyNum#smallValue}) at {@code a[ai..ai+3]} and {@code b[bi..bi+3]}:
+     * every int step is then exact in double and every float step is the same IEEE operation, so the
      * result is the same bit for bit, without boxing. A zero union, upstream's ZeroDivisionError, gives 0.0
      * as the callers' {@code except} does.
      */
-    static double inclusiveIouSmall(Object[] a, Object[] b) {
-        double a0 = PyNum.smallValue(a[0]);
-        double a1 = PyNum.smallValue(a[1]);
-        double a2 = PyNum.smallValue(a[2]);
-        double a3 = PyNum.smallValue(a[3]);
-        double b0 = PyNum.smallValue(b[0]);
-        double b1 = PyNum.smallValue(b[1]);
-        double b2 = PyNum.smallValue(b[2]);
-        double b3 = PyNum.smallValue(b[3]);
+    static double inclusiveIouSmall(double[] a, int ai, double[] b, int bi) {
+        double a0 = a[ai];
+        double a1 = a[ai + 1];
+        double a2 = a[ai + 2];
+        double a3 = a[ai + 3];
+        double b0 = b[bi];
+        double b1 = b[bi + 1];
+        double b2 = b[bi + 2];
+        double b3 = b[bi + 3];
         double ix1 = b0 > a0 ? b0 : a0; // Python's max(a, b): a unless b > a
         double iy1 = b1 > a1 ? b1 : a1;
         double ix2 = (b2 - 1) < (a2 - 1) ? b2 - 1 : a2 - 1; // min(a, b): a unless b < a

@@ -90,6 +90,26 @@ class ParserFuzzTest {
     }
 
     /**
+     * Structure-aware fuzzing of degenerate generations: the input is a short completion and solution plus a
+     * run to grow, and the harness repeats a slice of the text in place, up to the 64 KB the budget covers, the
+     * way a collapsing policy repeats a digit, a space, a tag, a bracket or a whole box. Layout
+     * ({@link DegenerateRun}): a selector byte as in {@link #visualRftAnswers} or {@link #vlmR1Answers}, a byte
+     * choosing the family (bit 0) and the side to grow (bits 1-2), the slice (2 bytes offset, 1 byte length)
+     * and the repeat count (2 bytes), then the completion, NUL, the solution.
+     */
+    @FuzzTest(maxDuration = "20s")
+    void degenerateRuns(byte[] data) {
+        DegenerateRun run = DegenerateRun.decode(data);
+        FuzzInput in = run.grown();
+        byte[] grown = FuzzInput.encode(in.selector(), in.completion(), in.solution());
+        if (run.vlm()) {
+            vlmR1Answers(grown);
+        } else {
+            visualRftAnswers(grown);
+        }
+    }
+
+    /**
      * Whole files through the CLI's streaming scorer: a bad line is reported and skipped, never thrown; every
      * output line is a JSON object with rewards and an advantage.
      */
@@ -192,29 +212,50 @@ class ParserFuzzTest {
         }
     }
 
+    /** The seed corpora in the source tree (regression mode reads them from the class path). */
+    static final Path SEEDS = Path.of("src", "test", "resources", "io", "github", "vrft", "fuzz", "ParserFuzzTestInputs");
+
     /**
-     * The over-budget inputs a fuzzing run saved, replayed without instrumentation: each must score within
-     * budget and range. (With no fuzzing run before it, there is nothing to replay; the seeds and findings are
-     * timed by the fuzz tests themselves in regression mode.)
+     * The over-budget inputs a fuzzing run saved, and the corpus of degenerate generations, replayed without
+     * instrumentation: each must score within budget and range. It counts what it checked and fails when that
+     * is nothing (a missing corpus would otherwise pass unnoticed).
      */
     @Test
     void slowCandidatesScoreWithinBudget() throws IOException {
         Assumptions.assumeFalse(FUZZING, "judged uninstrumented only");
-        for (String target : new String[] {"visualRftAnswers", "vlmR1Answers"}) {
-            Path dir = SLOW.resolve(target);
-            if (!Files.isDirectory(dir)) {
-                continue;
-            }
-            try (var files = Files.list(dir)) {
-                for (Path f : files.sorted().toList()) {
-                    byte[] data = Files.readAllBytes(f);
-                    if (target.equals("visualRftAnswers")) {
-                        visualRftAnswers(data);
-                    } else {
-                        vlmR1Answers(data);
+        int slow = 0;
+        int degenerate = 0;
+        for (String target : new String[] {"visualRftAnswers", "vlmR1Answers", "degenerateRuns"}) {
+            for (Path dir : new Path[] {SLOW.resolve(target), SEEDS.resolve(target)}) {
+                if (!Files.isDirectory(dir)) {
+                    continue;
+                }
+                boolean seeds = dir.startsWith(SEEDS);
+                try (var files = Files.list(dir)) {
+                    for (Path f : files.sorted().toList()) {
+                        if (seeds && !f.getFileName().toString().startsWith("seed-degenerate-")) {
+                            continue;
+                        }
+                        byte[] data = Files.readAllBytes(f);
+                        switch (target) {
+                            case "visualRftAnswers" -> visualRftAnswers(data);
+                            case "vlmR1Answers" -> vlmR1Answers(data);
+                            default -> degenerateRuns(data);
+                        }
+                        if (seeds) {
+                            degenerate++;
+                        } else {
+                            slow++;
+                        }
                     }
                 }
             }
+        }
+        System.out.printf("slowCandidatesScoreWithinBudget: %d saved over-budget inputs and %d degenerate seeds, "
+                + "all within 10 ms uninstrumented%n", slow, degenerate);
+        if (slow + degenerate == 0) {
+            throw new AssertionError("no input was checked: the degenerate-generation seeds are missing ("
+                    + SEEDS.toAbsolutePath() + ")");
         }
     }
 }

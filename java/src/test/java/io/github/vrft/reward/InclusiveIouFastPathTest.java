@@ -1,0 +1,51 @@
+package io.github.vrft.reward;
+
+import io.github.vrft.answer.PyException;
+import io.github.vrft.answer.PyNum;
+import org.junit.jupiter.api.Test;
+
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The weighted_sum IoU's double fast path ({@link RecReward#inclusiveIouSmall}) against the Python-number
+ * formula it stands for ({@link RecReward#inclusiveIou}, with upstream's bare {@code except} giving 0.0), bit for
+ * bit, sign of zero included: ints up to 2^25, floats, bools, degenerate and flipped boxes.
+ */
+class InclusiveIouFastPathTest {
+    private static Object coordinate(SplittableRandom rnd) {
+        return switch (rnd.nextInt(6)) {
+            case 0 -> (long) rnd.nextInt(-3, 4);
+            case 1 -> (long) rnd.nextInt(0, 2000);
+            case 2 -> rnd.nextBoolean() ? 1L << 25 : -(1L << 25);
+            case 3 -> rnd.nextInt(0, 2000) + rnd.nextInt(0, 4) * 0.25;
+            case 4 -> rnd.nextBoolean();
+            default -> rnd.nextDouble() * 100 - 20;
+        };
+    }
+
+    @Test
+    void sameBitsAsThePythonNumberFormula() {
+        SplittableRandom rnd = new SplittableRandom(14);
+        for (int trial = 0; trial < 200_000; trial++) {
+            Object[] a = {coordinate(rnd), coordinate(rnd), coordinate(rnd), coordinate(rnd)};
+            Object[] b = rnd.nextInt(8) == 0 ? a.clone() : new Object[] {coordinate(rnd), coordinate(rnd), coordinate(rnd), coordinate(rnd)};
+            double want;
+            try {
+                want = RecReward.inclusiveIou(a, b);
+            } catch (PyException e) {
+                want = 0.0;
+            }
+            double[] da = new double[4];
+            double[] db = new double[4];
+            for (int k = 0; k < 4; k++) {
+                da[k] = PyNum.smallValue(a[k]);
+                db[k] = PyNum.smallValue(b[k]);
+            }
+            double got = RecReward.inclusiveIouSmall(da, 0, db, 0);
+            assertEquals(Double.doubleToRawLongBits(want), Double.doubleToRawLongBits(got),
+                    java.util.Arrays.toString(a) + " " + java.util.Arrays.toString(b) + ": " + want + " vs " + got);
+        }
+    }
+}
