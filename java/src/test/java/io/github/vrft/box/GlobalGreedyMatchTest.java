@@ -8,9 +8,9 @@ import java.util.SplittableRandom;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 /** {@link GlobalGreedyMatch} against upstream's loop (the plain reference at the top) on random IoU matrices. */
-class GlobalGreedyMatchTest {
+public class GlobalGreedyMatchTest {
     /** detection_score's loop: the first strict maximum over free rows and columns, row-major, until below t. */
-    static int[] reference(double[][] iou, double t) {
+    public static int[] reference(double[][] iou, double t) {
         int n = iou.length;
         int m = n == 0 ? 0 : iou[0].length;
         boolean[] ru = new boolean[n];

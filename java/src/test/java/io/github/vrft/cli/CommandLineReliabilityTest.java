@@ -30,8 +30,8 @@ class CommandLineReliabilityTest {
 
     private record Result(int exit, String stderr, long millis) {}
 
-    /** Runs the command line in a new JVM with the test class path; stdout to {@code stdout} (null: discarded). */
-    private Result vrft(List<String> jvm, File stdout, String... args) throws IOException, InterruptedException {
+    /** The command line in a new JVM with the test class path. */
+    private static ProcessBuilder command(List<String> jvm, String... args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         cmd.addAll(jvm);
@@ -39,8 +39,13 @@ class CommandLineReliabilityTest {
         cmd.add(System.getProperty("java.class.path"));
         cmd.add("io.github.vrft.cli.VrftCommand");
         cmd.addAll(List.of(args));
+        return new ProcessBuilder(cmd);
+    }
+
+    /** Runs the command line in a new JVM; stdout to {@code stdout} (null: discarded). */
+    private Result vrft(List<String> jvm, File stdout, String... args) throws IOException, InterruptedException {
         Path err = dir.resolve("stderr.txt");
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(err.toFile())
+        ProcessBuilder pb = command(jvm, args).redirectError(err.toFile())
                 .redirectOutput(stdout == null ? ProcessBuilder.Redirect.DISCARD : ProcessBuilder.Redirect.to(stdout));
         long t0 = System.nanoTime();
         Process p = pb.start();
@@ -115,15 +120,9 @@ class CommandLineReliabilityTest {
         assertEquals(Files.readAllLines(in).size(), Files.readAllLines(out).size());
     }
 
-    private Process start(List<String> jvm, File stdout, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(ProcessHandle.current().info().command().orElse("java"));
-        cmd.addAll(jvm);
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add("io.github.vrft.cli.VrftCommand");
-        cmd.addAll(List.of(args));
-        return new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD)
+    /** Starts the command line in a new JVM without waiting; stderr discarded. */
+    private static Process start(List<String> jvm, File stdout, String... args) throws IOException {
+        return command(jvm, args).redirectError(ProcessBuilder.Redirect.DISCARD)
                 .redirectOutput(stdout == null ? ProcessBuilder.Redirect.DISCARD : ProcessBuilder.Redirect.to(stdout)).start();
     }
 
@@ -167,9 +166,7 @@ class CommandLineReliabilityTest {
         Path out = outDir.resolve("out.jsonl");
         for (boolean viaStdin : new boolean[] {false, true}) {
             Process p = viaStdin
-                    ? new ProcessBuilder(List.of(ProcessHandle.current().info().command().orElse("java"),
-                            "-Djava.io.tmpdir=" + tmp, "-cp", System.getProperty("java.class.path"),
-                            "io.github.vrft.cli.VrftCommand", "score", "-q", "-i", "-", "-o", out.toString()))
+                    ? command(List.of("-Djava.io.tmpdir=" + tmp), "score", "-q", "-i", "-", "-o", out.toString())
                             .redirectInput(in.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start()
                     : start(List.of("-Djava.io.tmpdir=" + tmp), null, "score", "-q", "-i", in.toString(), "-o", out.toString());
             // wait until the run is writing (its partial file exists) or copying stdin, then terminate it

@@ -3,10 +3,7 @@ package io.github.vrft.cli;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -23,17 +20,8 @@ class CommandLineValidationTest {
     @TempDir
     Path dir;
 
-    private record Run(int exit, String stderr) {}
-
-    private static Run run(String... args) {
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            return new Run(VrftCommand.execute(args), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setErr(oldErr);
-        }
+    private static ScoreCommandTest.Run run(String... args) {
+        return ScoreCommandTest.run(args);
     }
 
     private static final String LINE = "{\"prompt_id\": \"p\", \"task\": \"classification\", "
@@ -44,7 +32,7 @@ class CommandLineValidationTest {
         Path in = dir.resolve("huge.jsonl");
         Files.write(in, List.of(LINE + "}", LINE + ", \"x\": 1e9999999999}", LINE + "}"));
         Path out = dir.resolve("huge.out.jsonl");
-        Run r = run("score", "-q", "-i", in.toString(), "-o", out.toString());
+        ScoreCommandTest.Run r = run("score", "-q", "-i", in.toString(), "-o", out.toString());
         assertEquals(1, r.exit(), r.stderr());
         assertTrue(r.stderr().contains("line 2: a number in this line cannot be read"), r.stderr());
         assertEquals(2, Files.readAllLines(out).size(), "the other lines are scored and written");
@@ -54,20 +42,20 @@ class CommandLineValidationTest {
     void directoriesAreUsageErrorsNotStackTraces() throws IOException {
         Path in = dir.resolve("in.jsonl");
         Files.write(in, List.of(LINE + "}"));
-        Run score = run("score", "-q", "-i", dir.toString());
+        ScoreCommandTest.Run score = run("score", "-q", "-i", dir.toString());
         assertEquals(2, score.exit());
         assertTrue(score.stderr().contains("is a directory"), score.stderr());
-        Run scoreOut = run("score", "-q", "-i", in.toString(), "-o", dir.toString());
+        ScoreCommandTest.Run scoreOut = run("score", "-q", "-i", in.toString(), "-o", dir.toString());
         assertEquals(1, scoreOut.exit());
         assertTrue(scoreOut.stderr().contains("is a directory"), scoreOut.stderr());
         Path doc = grpoDoc("{}", "\"advantages\": [0.5, -0.5]");
-        Run grpoIn = run("grpo", "-i", dir.toString());
+        ScoreCommandTest.Run grpoIn = run("grpo", "-i", dir.toString());
         assertEquals(2, grpoIn.exit());
         assertTrue(grpoIn.stderr().startsWith("vrft grpo: --input " + dir + ": is a directory"), grpoIn.stderr());
-        Run grpoOut = run("grpo", "-i", doc.toString(), "-o", dir.toString());
+        ScoreCommandTest.Run grpoOut = run("grpo", "-i", doc.toString(), "-o", dir.toString());
         assertEquals(1, grpoOut.exit());
         assertTrue(grpoOut.stderr().contains("is a directory"), grpoOut.stderr());
-        for (Run r : List.of(score, scoreOut, grpoIn, grpoOut)) {
+        for (ScoreCommandTest.Run r : List.of(score, scoreOut, grpoIn, grpoOut)) {
             assertFalse(r.stderr().contains("\tat "), r.stderr());
         }
     }
@@ -81,7 +69,7 @@ class CommandLineValidationTest {
     }
 
     private void rejected(String config, String inputs, String message) throws IOException {
-        Run r = run("grpo", "-i", grpoDoc(config, inputs).toString(), "-o", dir.resolve("out.json").toString());
+        ScoreCommandTest.Run r = run("grpo", "-i", grpoDoc(config, inputs).toString(), "-o", dir.resolve("out.json").toString());
         assertEquals(1, r.exit(), config + " " + inputs + ": " + r.stderr());
         assertTrue(r.stderr().contains(message), config + " " + inputs + ": " + r.stderr());
         assertFalse(r.stderr().contains("\tat "), r.stderr());
@@ -102,7 +90,7 @@ class CommandLineValidationTest {
         rejected("{\"beta\": -1}", "\"advantages\": [0.5, -0.5]", "beta must be >= 0");
         rejected("{\"num_items_in_batch\": 0}", "\"advantages\": [0.5, -0.5]", "num_items_in_batch must be a finite number > 0");
         // 3.0 is the integer 3: accepted
-        Run ok = run("grpo", "-i", grpoDoc("{\"num_processes\": 3.0}", "\"advantages\": [0.5, -0.5]").toString(),
+        ScoreCommandTest.Run ok = run("grpo", "-i", grpoDoc("{\"num_processes\": 3.0}", "\"advantages\": [0.5, -0.5]").toString(),
                 "-o", dir.resolve("ok.json").toString());
         assertEquals(0, ok.exit(), ok.stderr());
     }
@@ -114,13 +102,13 @@ class CommandLineValidationTest {
         for (String tail : new String[] {" xyz", " {\"impl\": \"trl\"}", "}"}) {
             Path p = dir.resolve("tail.json");
             Files.writeString(p, text + tail);
-            Run r = run("grpo", "-i", p.toString(), "-o", dir.resolve("t.json").toString());
+            ScoreCommandTest.Run r = run("grpo", "-i", p.toString(), "-o", dir.resolve("t.json").toString());
             assertEquals(1, r.exit(), tail + ": " + r.stderr());
             assertTrue(r.stderr().contains("not valid JSON"), r.stderr());
         }
         Path empty = dir.resolve("empty.json");
         Files.writeString(empty, "  \n");
-        Run r = run("grpo", "-i", empty.toString());
+        ScoreCommandTest.Run r = run("grpo", "-i", empty.toString());
         assertEquals(1, r.exit(), r.stderr());
     }
 }

@@ -45,9 +45,10 @@ class ScoreCommandTest {
         return out;
     }
 
-    private record Run(int exit, String stderr) {}
+    /** An in-process run of the command line: its exit status and what it wrote to stderr. */
+    record Run(int exit, String stderr) {}
 
-    private static Run run(String... args) {
+    static Run run(String... args) {
         PrintStream oldErr = System.err;
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));

@@ -9,8 +9,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The plain reference for weighted_sum: upstream's {@code detection_score} statement for statement (the
- * whole IoU matrix, then the cubic rescan for every match), for answers with a json block of boxes.
+ * The plain reference for weighted_sum: upstream's {@code detection_score} (the whole IoU matrix, then
+ * upstream's cubic rescan for every match, {@link io.github.vrft.box.GlobalGreedyMatchTest#reference}), for
+ * answers with a json block of boxes.
  */
 final class ReferenceMatch {
     private ReferenceMatch() {}
@@ -43,35 +44,15 @@ final class ReferenceMatch {
                 }
             }
         }
-        boolean[] pu = new boolean[np];
-        boolean[] gu = new boolean[ng];
-        int left = Math.min(np, ng);
-        int matches = 0;
+        int[] pairs = io.github.vrft.box.GlobalGreedyMatchTest.reference(iou, 0.5); // upstream's cubic loop
+        int matches = pairs.length / 2;
         double pos = 0;
-        while (left-- > 0) {
-            double max = -1;
-            int bp = -1;
-            int bg = -1;
-            for (int p = 0; p < np; p++) {
-                for (int g = 0; g < ng; g++) {
-                    if (!pu[p] && !gu[g] && iou[p][g] > max) {
-                        max = iou[p][g];
-                        bp = p;
-                        bg = g;
-                    }
-                }
-            }
-            if (max < 0.5) {
-                break;
-            }
-            String pl = PyUnicode.lower((String) ((Map<?, ?>) preds.get(bp)).get("label"));
-            String gl = PyUnicode.lower((String) ((Map<?, ?>) gts.get(bg)).get("label"));
+        for (int t = 0; t < pairs.length; t += 2) {
+            String pl = PyUnicode.lower((String) ((Map<?, ?>) preds.get(pairs[t])).get("label"));
+            String gl = PyUnicode.lower((String) ((Map<?, ?>) gts.get(pairs[t + 1])).get("label"));
             if (pl.equals(gl)) {
-                pos += max;
+                pos += iou[pairs[t]][pairs[t + 1]];
             }
-            matches++;
-            pu[bp] = true;
-            gu[bg] = true;
         }
         double position = matches > 0 ? pos / ng : 0.0;
         double completeness = 1.0 - ((double) (ng - matches) / ng + (double) (np - matches) / np) / 2.0;
