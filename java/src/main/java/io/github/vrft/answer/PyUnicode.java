@@ -55,12 +55,6 @@ public final class PyUnicode {
     private static final int[] UPPER_KEY;
     private static final String[] UPPER_VALUE;
 
-    /**
-     * Python's {@code \d} (Unicode category Nd) as a {@link java.util.regex.Pattern} character class, from the
-     * pinned table rather than the JDK's {@code \p{Nd}}.
-     */
-    public static final String DECIMAL_CLASS;
-
     static {
         List<int[]> dec = new ArrayList<>();
         List<int[]> dig = new ArrayList<>();
@@ -136,11 +130,6 @@ public final class PyUnicode {
         LOWER_VALUE = lowerValues.toArray(new String[0]);
         UPPER_KEY = column(upperKeys, 0);
         UPPER_VALUE = upperValues.toArray(new String[0]);
-        StringBuilder cls = new StringBuilder("[");
-        for (int[] d : dec) {
-            cls.append(String.format("\\x{%x}-\\x{%x}", d[0], d[1]));
-        }
-        DECIMAL_CLASS = cls.append(']').toString();
     }
 
     private static int hex(String s) {
@@ -213,18 +202,6 @@ public final class PyUnicode {
     /** Whether {@code cp} is Case_Ignorable. */
     public static boolean isCaseIgnorable(int cp) {
         return range(IGNORABLE_START, IGNORABLE_END, cp) >= 0;
-    }
-
-    /** True when {@code s} holds a character for which {@code isdigit()} is true. */
-    public static boolean hasDigit(CharSequence s) {
-        for (int i = 0; i < s.length(); ) {
-            int cp = Character.codePointAt(s, i);
-            if (isDigit(cp)) {
-                return true;
-            }
-            i += Character.charCount(cp);
-        }
-        return false;
     }
 
     /** {@code s.lower()}, CPython's full lower-case mapping with the Final_Sigma rule for U+03A3. */
