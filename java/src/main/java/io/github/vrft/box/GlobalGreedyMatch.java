@@ -5,8 +5,8 @@ package io.github.vrft.box;
  * left, take the first strict maximum of the IoU matrix over the unmatched rows and columns, scanning row by
  * row and column by column, and stop when it is below the threshold. Upstream rescans the whole matrix for
  * every match, which is cubic (780 boxes a side took a quarter of a second); this computes the same pairs
- * in the same order in {@code O(n·m·log m)} at worst (a tournament tree of row groups, and one of candidates
- * per row group).
+ * in the same order in {@code O(n·m·log m)} at worst (a tournament tree of row groups, and a sorted list of
+ * candidates per row group).
  *
  * <p>Rows with equal boxes have equal IoU rows, and so do columns; the caller passes a group per row and per
  * column (or -1 for a box whose IoU is 0 everywhere) and the IoU of each pair of groups. Then:
@@ -126,38 +126,29 @@ public final class GlobalGreedyMatch {
     }
 
     /**
-     * Each row group's candidate column groups (IoU at or above the threshold) in a tournament tree whose
-     * nodes hold the best candidate by (IoU descending, first free column ascending). A candidate's first free
-     * column is stored when its leaf is refreshed and only grows afterwards (columns are taken, never given
-     * back), so stored keys are upper bounds: a root whose stored key is still current is the true best, and a
-     * stale one is refreshed (O(log n)) and the tree asked again. Each refresh follows a taken column of that
-     * candidate, so a row group costs O(m log m) in all, however often other groups take its best column
-     * (a plain rescan per invalidation was cubic when every row prefers the same columns).
+     * Each row group's candidate column groups (IoU at or above the threshold), sorted by IoU descending, with a
+     * cursor at the first one that still has a free column. The best free pair of a row group is the greatest
+     * IoU among its live candidates, ties going to the smallest first free column: the candidates from the
+     * cursor that share its IoU are scanned for that (columns only get taken, so a candidate that ran out stays
+     * out and is moved behind the cursor). A refresh costs O(1) plus the length of a tie, so however often other
+     * groups take a group's best column, a row group costs O(m log m) in all (a plain rescan per invalidation
+     * was cubic when every row prefers the same columns).
      */
     private static final class Candidates {
-        private static final int EXHAUSTED = Integer.MAX_VALUE;
-        private final int colGroups;
-        private final double[] groupIou;
         private final int[] cols;
         private final int[] colsStart;
         private final int[] colNext;
-        private final int[] cand; // column group of each candidate, row group by row group
+        private final int[] cand; // column group of each candidate, row group by row group, IoU descending
+        private final double[] candIou;
         private final int[] candStart;
-        private final int[] storedFree; // per candidate: its first free column when last refreshed
-        private final int[] tree; // per row group, 2·P nodes (P leaves): the best candidate below, or -1
-        private final int[] treeStart;
-        private final int[] leaves; // P per row group
+        private final int[] cursor; // per row group: its first candidate that may be live
 
         Candidates(int rowGroups, int colGroups, double[] groupIou, double threshold, int[] cols, int[] colsStart,
                    int[] colNext) {
-            this.colGroups = colGroups;
-            this.groupIou = groupIou;
             this.cols = cols;
             this.colsStart = colsStart;
             this.colNext = colNext;
             candStart = new int[rowGroups + 1];
-            treeStart = new int[rowGroups + 1];
-            leaves = new int[rowGroups];
             for (int a = 0; a < rowGroups; a++) {
                 int n = 0;
                 for (int k = 0; k < colGroups; k++) {
@@ -166,77 +157,90 @@ public final class GlobalGreedyMatch {
                     }
                 }
                 candStart[a + 1] = candStart[a] + n;
-                int p = 1;
-                while (p < n) {
-                    p <<= 1;
-                }
-                leaves[a] = p;
-                treeStart[a + 1] = treeStart[a] + 2 * p;
             }
             cand = new int[candStart[rowGroups]];
-            storedFree = new int[cand.length];
-            tree = new int[treeStart[rowGroups]];
-            java.util.Arrays.fill(tree, -1);
+            candIou = new double[cand.length];
+            cursor = java.util.Arrays.copyOf(candStart, rowGroups);
+            int[] tmpCand = new int[colGroups];
+            double[] tmpIou = new double[colGroups];
             for (int a = 0, r = 0; a < rowGroups; a++) {
-                int base = treeStart[a];
-                int p = leaves[a];
                 for (int k = 0; k < colGroups; k++) {
-                    if (groupIou[a * colGroups + k] >= threshold) {
+                    double v = groupIou[a * colGroups + k];
+                    if (v >= threshold) {
                         cand[r] = k;
-                        storedFree[r] = currentFree(k);
-                        tree[base + p + (r - candStart[a])] = storedFree[r] == EXHAUSTED ? -1 : r;
+                        candIou[r] = v;
                         r++;
                     }
                 }
-                for (int node = p - 1; node >= 1; node--) {
-                    tree[base + node] = better(a, tree[base + 2 * node], tree[base + 2 * node + 1]);
+                sortDescending(candIou, cand, candStart[a], candStart[a + 1], tmpIou, tmpCand);
+            }
+        }
+
+        /** A stable merge sort of {@code key[from, to)} descending, moving {@code val} along. */
+        private static void sortDescending(double[] key, int[] val, int from, int to, double[] tk, int[] tv) {
+            for (int width = 1; width < to - from; width *= 2) {
+                for (int lo = from; lo < to - width; lo += 2 * width) {
+                    int mid = lo + width;
+                    int hi = Math.min(lo + 2 * width, to);
+                    int i = lo;
+                    int j = mid;
+                    int o = 0;
+                    while (i < mid && j < hi) {
+                        if (key[j] > key[i]) {
+                            tk[o] = key[j];
+                            tv[o++] = val[j++];
+                        } else {
+                            tk[o] = key[i];
+                            tv[o++] = val[i++];
+                        }
+                    }
+                    while (i < mid) {
+                        tk[o] = key[i];
+                        tv[o++] = val[i++];
+                    }
+                    while (j < hi) {
+                        tk[o] = key[j];
+                        tv[o++] = val[j++];
+                    }
+                    System.arraycopy(tk, 0, key, lo, o);
+                    System.arraycopy(tv, 0, val, lo, o);
                 }
             }
         }
 
-        private int currentFree(int k) {
+        /** The first free column of column group {@code k}, or -1 when all are taken. */
+        private int firstFree(int k) {
             int free = colsStart[k] + colNext[k];
-            return free == colsStart[k + 1] ? EXHAUSTED : cols[free];
-        }
-
-        /** The better of two candidates of row group {@code a} by their stored keys (-1: none). */
-        private int better(int a, int x, int y) {
-            if (x < 0) {
-                return y;
-            }
-            if (y < 0) {
-                return x;
-            }
-            double vx = groupIou[a * colGroups + cand[x]];
-            double vy = groupIou[a * colGroups + cand[y]];
-            if (vx != vy) {
-                return vx > vy ? x : y;
-            }
-            return storedFree[x] <= storedFree[y] ? x : y;
+            return free == colsStart[k + 1] ? -1 : cols[free];
         }
 
         /** Sets row group {@code a}'s best free pair; false when it has none left. */
         boolean offer(int a, double[] bestIou, int[] bestCol) {
-            int base = treeStart[a];
-            int p = leaves[a];
-            while (true) {
-                int r = tree[base + 1]; // the root (with one leaf, the leaf itself)
-                if (r < 0) {
-                    return false;
-                }
-                int now = currentFree(cand[r]);
-                if (now == storedFree[r]) {
-                    bestIou[a] = groupIou[a * colGroups + cand[r]];
-                    bestCol[a] = now;
-                    return true;
-                }
-                storedFree[r] = now; // stale: refresh the leaf and its path to the root
-                int node = p + (r - candStart[a]);
-                tree[base + node] = now == EXHAUSTED ? -1 : r;
-                for (node >>= 1; node >= 1; node >>= 1) {
-                    tree[base + node] = better(a, tree[base + 2 * node], tree[base + 2 * node + 1]);
+            int end = candStart[a + 1];
+            int q = cursor[a];
+            while (q < end && firstFree(cand[q]) < 0) {
+                q++; // ran out: stays out
+            }
+            cursor[a] = q;
+            if (q == end) {
+                return false;
+            }
+            double v = candIou[q];
+            int best = firstFree(cand[q]);
+            for (int r = q + 1; r < end && candIou[r] == v; r++) {
+                int c = firstFree(cand[r]);
+                if (c < 0) { // a tie that ran out: swap it to the cursor and step over it
+                    int k = cand[r];
+                    cand[r] = cand[cursor[a]];
+                    cand[cursor[a]] = k;
+                    cursor[a]++;
+                } else if (c < best) {
+                    best = c;
                 }
             }
+            bestIou[a] = v;
+            bestCol[a] = best;
+            return true;
         }
     }
 }
