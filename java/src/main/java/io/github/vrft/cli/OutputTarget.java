@@ -18,8 +18,8 @@ import java.nio.file.StandardCopyOption;
  * Where scored lines go. A regular file is written beside itself ({@code .FILE.<unique>.partial}, one name per
  * run) and moved into place atomically only when every line is written, so a failed run (a full disk, a
  * crash) never leaves a half-written file under the requested name, two runs writing the same file leave the
- * complete output of one of them, and a signal (SIGINT, SIGTERM) removes the partial file. Stdout, devices and pipes are written in place; there a failure is reported as an
- * incomplete output. Stdout is written through its file descriptor, not {@code System.out}, whose PrintStream
+ * complete output of one of them, and a signal (SIGINT, SIGTERM) removes the partial file. Stdout, devices
+ * and pipes are written in place; there a failure is reported as an incomplete output. Stdout is written through its file descriptor, not {@code System.out}, whose PrintStream
  * swallows write errors.
  */
 final class OutputTarget implements Closeable {
