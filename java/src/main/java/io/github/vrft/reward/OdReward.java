@@ -293,14 +293,48 @@ final class OdReward {
 
     // ---- weighted_sum -----------------------------------------------------------------------------------
 
-    /** The weighted_sum accuracy as a component. */
-    static Component weightedSum(String completion, String solution, Profile profile) {
+    /** The weighted_sum accuracy as a component (computed once for the completion, shared with the cosine reward). */
+    static Component weightedSum(WeightedSum once) {
         try {
-            double v = weightedSumAccuracy(completion, solution, profile);
+            double v = once.get();
             return new Component("accuracy", v, v == 0
                     ? "no box matched with IoU >= 0.5, no boxes, or a none solution answered with something else" : null);
         } catch (Raised e) {
             return zero("upstream raises " + e.getMessage());
+        }
+    }
+
+    /**
+     * {@link #weightedSumAccuracy} computed at most once for one completion: the weighted_sum accuracy and the
+     * cosine length reward both need it, and on hundreds of boxes it is the costly part of scoring.
+     */
+    static final class WeightedSum {
+        private final String completion;
+        private final String solution;
+        private final Profile profile;
+        private boolean done;
+        private double value;
+        private Raised raised;
+
+        WeightedSum(String completion, String solution, Profile profile) {
+            this.completion = completion;
+            this.solution = solution;
+            this.profile = profile;
+        }
+
+        double get() {
+            if (!done) {
+                try {
+                    value = weightedSumAccuracy(completion, solution, profile);
+                } catch (Raised e) {
+                    raised = e;
+                }
+                done = true;
+            }
+            if (raised != null) {
+                throw raised;
+            }
+            return value;
         }
     }
 
@@ -356,10 +390,15 @@ final class OdReward {
         int ng2 = gg.boxes.size();
         double[] groupIou = new double[pg.boxes.size() * ng2];
         for (int a = 0; a < pg.boxes.size(); a++) {
+            if (pg.finite[a]) {
+                RecReward.inclusiveIouRow(pg.values, 4 * a, gg.values, gg.finite, ng2, groupIou, a * ng2);
+            }
             for (int k = 0; k < ng2; k++) {
-                groupIou[a * ng2 + k] = pg.small[a] && gg.small[k]
-                        ? RecReward.inclusiveIouSmall(pg.values, 4 * a, gg.values, 4 * k)
-                        : pairIou(pg.boxes.get(a), gg.boxes.get(k));
+                if (!pg.finite[a] || !gg.finite[k]) {
+                    groupIou[a * ng2 + k] = pg.small[a] && gg.small[k]
+                            ? RecReward.inclusiveIouSmall(pg.values, 4 * a, gg.values, 4 * k)
+                            : pairIou(pg.boxes.get(a), gg.boxes.get(k));
+                }
             }
         }
         int[] pairs = GlobalGreedyMatch.match(pg.group, pg.boxes.size(), gg.group, gg.boxes.size(), groupIou, 0.5);
@@ -423,6 +462,7 @@ final class OdReward {
         final int[] group;
         final List<Object[]> boxes = new ArrayList<>();
         boolean[] small; // per distinct box: every coordinate PyNum.isSmall, so its doubles are exact
+        boolean[] finite; // small, and no coordinate NaN or infinite: the branch-free row form applies
         double[] values; // per distinct box: its 4 coordinates as doubles (where small)
 
         BoxGroups(List<Object> items) {
@@ -445,12 +485,15 @@ final class OdReward {
                 group[i] = id;
             }
             small = new boolean[boxes.size()];
+            finite = new boolean[boxes.size()];
             values = new double[4 * boxes.size()];
             for (int b = 0; b < boxes.size(); b++) {
                 Object[] c = boxes.get(b);
                 small[b] = PyNum.isSmall(c[0]) && PyNum.isSmall(c[1]) && PyNum.isSmall(c[2]) && PyNum.isSmall(c[3]);
+                finite[b] = small[b];
                 for (int k = 0; k < 4 && small[b]; k++) {
                     values[4 * b + k] = PyNum.smallValue(c[k]);
+                    finite[b] &= Double.isFinite(values[4 * b + k]);
                 }
             }
         }
@@ -594,11 +637,11 @@ final class OdReward {
      * then overwrites it with 1.0, giving {@code 1.0 - 0.5·(1 - cos(L·π/1024))/2}. Strict uses the accuracy
      * (correct at &ge; 0.7: [0.5, 1]; wrong: [-0.5, 0]) and clamps L at 1024.
      */
-    static Component lengthCosine(String completion, String solution, Integer tokens, Profile profile) {
+    static Component lengthCosine(String completion, WeightedSum accuracy, Integer tokens, Profile profile) {
         final String name = "length_cosine";
         double acc;
         try {
-            acc = weightedSumAccuracy(completion, solution, profile);
+            acc = accuracy.get();
         } catch (Raised e) {
             return new Component(name, 0.0, "upstream raises " + e.getMessage()
                     + " (cosine_rewards runs detection_score first)");

@@ -115,6 +115,7 @@ public final class RewardScorer {
 
     private RewardScore scoreVlmR1(Task task, String completion, String solution, VlmR1Inputs in, Profile profile) {
         List<Component> parts = new ArrayList<>(4);
+        OdReward.WeightedSum weightedSum = new OdReward.WeightedSum(completion, solution, profile); // lazy, shared
         VlmR1Method method = in.method();
         if (method != null && method.detection() != (task == Task.OD) && task != Task.REC) {
             throw new IllegalArgumentException("reward_method: " + method.id() + " does not score task " + task.id()
@@ -127,7 +128,7 @@ public final class RewardScorer {
             case OD -> {
                 VlmR1Method m = method == null ? VlmR1Method.OD_AP : method;
                 parts.add(guarded("accuracy", () -> switch (m) {
-                    case WEIGHTED_SUM -> OdReward.weightedSum(completion, solution, profile);
+                    case WEIGHTED_SUM -> OdReward.weightedSum(weightedSum);
                     case MAP -> OdReward.mapReward(completion, solution, false, 0, profile);
                     default -> OdReward.odAccuracy(completion, solution, m, profile);
                 }));
@@ -146,7 +147,7 @@ public final class RewardScorer {
             parts.add(switch (e) {
                 case REPETITION -> guarded("repetition", () -> OdReward.repetition(completion));
                 case LENGTH -> guarded("length_cosine",
-                        () -> OdReward.lengthCosine(completion, solution, in.completionTokens(), profile));
+                        () -> OdReward.lengthCosine(completion, weightedSum, in.completionTokens(), profile));
             });
         }
         return new RewardScore(task, parts, false);

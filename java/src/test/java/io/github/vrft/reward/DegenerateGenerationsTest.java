@@ -168,6 +168,26 @@ class DegenerateGenerationsTest {
     }
 
     @Test
+    void hundredsOfDistinctBoxesOfOneLabelWithEveryExtraReward() {
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(3);
+        StringBuilder b = new StringBuilder("<answer>```json\n[");
+        for (int i = 0; i < 700; i++) {
+            int x = rnd.nextInt(600);
+            int y = rnd.nextInt(600);
+            b.append(i == 0 ? "" : ",").append("{\"bbox_2d\":[").append(x).append(',').append(y).append(',')
+                    .append(x + 40).append(',').append(y + 40).append("],\"label\":\"cat\"}");
+        }
+        String c = b.append("]\n```</answer>").toString();
+        for (VlmR1Method m : new VlmR1Method[] {VlmR1Method.OD_AP, VlmR1Method.WEIGHTED_SUM, VlmR1Method.MAP}) {
+            RewardScore s = timed("700 boxes, one label, " + m.id(), () -> VLM.score(Task.OD, c, c, VlmR1Inputs.method(m)));
+            double v = s.value("accuracy");
+            // the same list on both sides: weighted_sum matches every box to itself; COCO AP keeps the first
+            // 100 detections (maxDets), so recall and AP stay below 1
+            assertTrue(m == VlmR1Method.WEIGHTED_SUM ? v == 1.0 : v > 0 && v < 1, m.id() + ": " + v);
+        }
+    }
+
+    @Test
     void repetitionRepairOfALongRunOfDashes() {
         String c = "```json\n[" + rep("-", 60_000) + "\n```";
         RewardScore s = timed("json_repair", () -> VLM.score(Task.OD, c, "<answer>None</answer>"));

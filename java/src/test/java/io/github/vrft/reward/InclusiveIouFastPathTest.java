@@ -15,11 +15,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 class InclusiveIouFastPathTest {
     private static Object coordinate(SplittableRandom rnd) {
-        return switch (rnd.nextInt(6)) {
+        return switch (rnd.nextInt(8)) {
             case 0 -> (long) rnd.nextInt(-3, 4);
             case 1 -> (long) rnd.nextInt(0, 2000);
             case 2 -> rnd.nextBoolean() ? 1L << 25 : -(1L << 25);
             case 3 -> rnd.nextInt(0, 2000) + rnd.nextInt(0, 4) * 0.25;
+            case 6 -> rnd.nextBoolean() ? 0.0 : -0.0;
+            case 7 -> rnd.nextBoolean() ? Double.MAX_VALUE : -Double.MIN_VALUE;
             case 4 -> rnd.nextBoolean();
             default -> rnd.nextDouble() * 100 - 20;
         };
@@ -46,6 +48,16 @@ class InclusiveIouFastPathTest {
             double got = RecReward.inclusiveIouSmall(da, 0, db, 0);
             assertEquals(Double.doubleToRawLongBits(want), Double.doubleToRawLongBits(got),
                     java.util.Arrays.toString(a) + " " + java.util.Arrays.toString(b) + ": " + want + " vs " + got);
+            boolean finite = true;
+            for (int k = 0; k < 4; k++) {
+                finite &= Double.isFinite(da[k]) && Double.isFinite(db[k]);
+            }
+            if (finite) {
+                double[] row = new double[1];
+                RecReward.inclusiveIouRow(da, 0, db, new boolean[] {true}, 1, row, 0);
+                assertEquals(Double.doubleToRawLongBits(want), Double.doubleToRawLongBits(row[0]),
+                        "row form: " + java.util.Arrays.toString(a) + " " + java.util.Arrays.toString(b));
+            }
         }
     }
 }
