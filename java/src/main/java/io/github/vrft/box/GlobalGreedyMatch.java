@@ -16,9 +16,8 @@ package io.github.vrft.box;
  *       column among the ties), with its smallest unmatched row, to a tournament tree;</li>
  *   <li>the rows of a group, and the columns of a group, are used in ascending order, since they are
  *       interchangeable and the smaller index wins every tie;</li>
- *   <li>an offer goes stale only when its column is taken; taking columns only lowers a group's best, so an
- *       offer at the root whose column is still its group's best is the true maximum, and a stale one is
- *       recomputed and its leaf updated.</li>
+ *   <li>an offer changes only when its column is taken (then the group's best can only get worse), so when a
+ *       column is matched every row group offering it is asked again, and the root stays the true maximum.</li>
  * </ul>
  * Only pairs with IoU at or above the threshold are candidates (NaN never is), since upstream stops at the
  * first maximum below it.
@@ -46,49 +45,90 @@ public final class GlobalGreedyMatch {
         Candidates c = new Candidates(rowGroups, colGroups, groupIou, threshold, cols, colsStart, colNext);
         double[] bestIou = new double[rowGroups];
         int[] bestCol = new int[rowGroups];
-        // A tournament tree over the row groups by their stored offers (IoU descending, then the group's first
-        // unmatched row ascending); an offer goes stale only by getting worse, so a root that is still current
-        // is the first strict maximum of the whole matrix.
+        // A tournament tree over the row groups by their offers (IoU descending, then the group's first
+        // unmatched row ascending): its root is the first strict maximum of the whole matrix. An offer changes
+        // only when its column is taken, so the row groups offering each column are listed, and every one of
+        // them is asked again when that column is matched (the tree rebuilt at once when many changed: when
+        // every row prefers the same columns, a match changes every offer).
         int leaves = 1;
         while (leaves < rowGroups) {
             leaves <<= 1;
         }
         int[] tree = new int[2 * leaves];
         java.util.Arrays.fill(tree, -1);
+        Offering offering = new Offering(colGroup.length, rowGroups);
         for (int a = 0; a < rowGroups; a++) {
             if (rowsStart[a + 1] > rowsStart[a] && c.offer(a, bestIou, bestCol)) {
                 tree[leaves + a] = a;
+                offering.add(bestCol[a], a);
             }
         }
         for (int node = leaves - 1; node >= 1; node--) {
             tree[node] = better(tree[2 * node], tree[2 * node + 1], bestIou, rows, rowsStart, rowNext);
         }
-        double[] nowIou = new double[rowGroups];
-        int[] nowCol = new int[rowGroups];
+        int[] changed = new int[rowGroups];
         int[] pairs = new int[2 * Math.min(rowGroup.length, colGroup.length)];
         int matched = 0;
         while (tree[1] >= 0) {
             int a = tree[1];
-            boolean live = c.offer(a, nowIou, nowCol);
-            if (live && nowIou[a] == bestIou[a] && nowCol[a] == bestCol[a]) {
-                int col = bestCol[a];
-                pairs[2 * matched] = rows[rowsStart[a] + rowNext[a]];
-                pairs[2 * matched + 1] = col;
-                matched++;
-                colNext[colGroup[col]]++;
-                rowNext[a]++;
-                live = rowsStart[a] + rowNext[a] < rowsStart[a + 1] && c.offer(a, bestIou, bestCol);
-            } else if (live) {
-                bestIou[a] = nowIou[a];
-                bestCol[a] = nowCol[a];
+            int col = bestCol[a];
+            pairs[2 * matched] = rows[rowsStart[a] + rowNext[a]];
+            pairs[2 * matched + 1] = col;
+            matched++;
+            colNext[colGroup[col]]++;
+            rowNext[a]++;
+            int n = 0;
+            for (int e = offering.head[col]; e >= 0; e = offering.next[e]) {
+                int g = offering.group[e];
+                if (tree[leaves + g] != g || bestCol[g] != col) {
+                    continue; // an entry from an earlier offer of that group
+                }
+                boolean live = (g != a || rowsStart[a] + rowNext[a] < rowsStart[a + 1]) && c.offer(g, bestIou, bestCol);
+                tree[leaves + g] = live ? g : -1;
+                if (live) {
+                    offering.add(bestCol[g], g);
+                }
+                changed[n++] = g;
             }
-            int node = leaves + a;
-            tree[node] = live ? a : -1;
-            for (node >>= 1; node >= 1; node >>= 1) {
-                tree[node] = better(tree[2 * node], tree[2 * node + 1], bestIou, rows, rowsStart, rowNext);
+            offering.head[col] = -1;
+            if (n > leaves / 16) {
+                for (int node = leaves - 1; node >= 1; node--) {
+                    tree[node] = better(tree[2 * node], tree[2 * node + 1], bestIou, rows, rowsStart, rowNext);
+                }
+            } else {
+                for (int i = 0; i < n; i++) {
+                    for (int node = (leaves + changed[i]) >> 1; node >= 1; node >>= 1) {
+                        tree[node] = better(tree[2 * node], tree[2 * node + 1], bestIou, rows, rowsStart, rowNext);
+                    }
+                }
             }
         }
         return java.util.Arrays.copyOf(pairs, 2 * matched);
+    }
+
+    /** For each column, the row groups whose offer is (or was) that column: linked entries in growable arrays. */
+    private static final class Offering {
+        final int[] head;
+        int[] group;
+        int[] next;
+        private int size;
+
+        Offering(int columns, int rowGroups) {
+            head = new int[columns];
+            java.util.Arrays.fill(head, -1);
+            group = new int[Math.max(16, 2 * rowGroups)];
+            next = new int[group.length];
+        }
+
+        void add(int col, int g) {
+            if (size == group.length) {
+                group = java.util.Arrays.copyOf(group, 2 * size);
+                next = java.util.Arrays.copyOf(next, 2 * size);
+            }
+            group[size] = g;
+            next[size] = head[col];
+            head[col] = size++;
+        }
     }
 
     /** The better offer of two row groups (-1: none): the greater IoU, then the smaller first unmatched row. */
@@ -172,8 +212,43 @@ public final class GlobalGreedyMatch {
                         r++;
                     }
                 }
-                sortDescending(candIou, cand, candStart[a], candStart[a + 1], tmpIou, tmpCand);
+                if (!sortPacked(candIou, cand, candStart[a], candStart[a + 1], tmpIou, tmpCand)) {
+                    sortDescending(candIou, cand, candStart[a], candStart[a + 1], tmpIou, tmpCand);
+                }
             }
+        }
+
+        private static final long HALF_BITS = Double.doubleToRawLongBits(0.5);
+        private static final long ONE_BITS = Double.doubleToRawLongBits(1.0);
+
+        /**
+         * The usual case as one primitive sort: IoUs in [0.5, 1] have raw bits within 2^52 of 0.5's, which
+         * order like the values, so bits - bits(0.5), shifted past an 11-bit index, packs a candidate into one
+         * long (the sign bit flipped so that the signed sort orders them as unsigned). False, leaving the
+         * range as it was, when a value is above 1 (a degenerate box) or the range has over 2,048 entries.
+         */
+        private static boolean sortPacked(double[] key, int[] val, int from, int to, double[] tk, int[] tv) {
+            int n = to - from;
+            if (n > 2048) {
+                return false;
+            }
+            long[] packed = new long[n];
+            for (int i = 0; i < n; i++) {
+                long bits = Double.doubleToRawLongBits(key[from + i]);
+                if (bits < HALF_BITS || bits > ONE_BITS) {
+                    return false;
+                }
+                packed[i] = (((bits - HALF_BITS) << 11) | i) ^ Long.MIN_VALUE;
+            }
+            java.util.Arrays.sort(packed);
+            for (int i = 0; i < n; i++) {
+                int src = from + (int) (packed[n - 1 - i] & 2047);
+                tk[i] = key[src];
+                tv[i] = val[src];
+            }
+            System.arraycopy(tk, 0, key, from, n);
+            System.arraycopy(tv, 0, val, from, n);
+            return true;
         }
 
         /** A stable merge sort of {@code key[from, to)} descending, moving {@code val} along. */

@@ -46,7 +46,7 @@ public class GlobalGreedyMatchTest {
     void sameMatchesAsUpstreamsLoop() {
         SplittableRandom rnd = new SplittableRandom(14);
         double[] levels = {Double.NaN, -2, 0, 0.3, 0.5, 0.5, 0.75, 1.0, 1.5, Double.POSITIVE_INFINITY};
-        for (int trial = 0; trial < 4000; trial++) {
+        for (int trial = 0; trial < 6000; trial++) {
             int n = rnd.nextInt(12);
             int m = rnd.nextInt(12);
             int rg = 1 + rnd.nextInt(Math.max(1, n));
@@ -59,10 +59,11 @@ public class GlobalGreedyMatchTest {
             for (int j = 0; j < m; j++) {
                 colGroup[j] = rnd.nextInt(8) == 0 ? -1 : rnd.nextInt(cg);
             }
-            boolean discrete = rnd.nextBoolean(); // many ties, or few
+            int kind = rnd.nextInt(3); // many ties; few ties with values above 1; values in [0.4, 1], the usual range
             double[] groupIou = new double[rg * cg];
             for (int x = 0; x < groupIou.length; x++) {
-                groupIou[x] = discrete ? levels[rnd.nextInt(levels.length)] : rnd.nextDouble() * 1.2;
+                groupIou[x] = kind == 0 ? levels[rnd.nextInt(levels.length)]
+                        : kind == 1 ? rnd.nextDouble() * 1.2 : 0.4 + 0.6 * (rnd.nextInt(7) == 0 ? 1.0 : rnd.nextDouble());
             }
             double[][] iou = new double[n][m];
             for (int i = 0; i < n; i++) {

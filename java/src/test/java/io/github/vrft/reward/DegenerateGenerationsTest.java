@@ -167,6 +167,27 @@ class DegenerateGenerationsTest {
         }
     }
 
+    /**
+     * The matching's hardest shape: 600 distinct boxes a side that all overlap each other by IoU >= 0.5 in one
+     * shared order (every prediction prefers the same ground truth next), so each match changes every other
+     * prediction's best pair.
+     */
+    @Test
+    void weightedSumWhereEveryPredictionPrefersTheSameGroundTruth() {
+        StringBuilder c = new StringBuilder("<answer>```json\n[");
+        StringBuilder g = new StringBuilder("<answer>```json\n[");
+        for (int i = 0; i < 600; i++) {
+            c.append(i == 0 ? "" : ", ").append("{\"bbox_2d\": [0, 0, 100, ").append(100 + i * 0.001).append("], \"label\": \"a\"}");
+            g.append(i == 0 ? "" : ", ").append("{\"bbox_2d\": [0, 0, 100, ").append(100 - (i % 50)).append('.').append(i)
+                    .append("], \"label\": \"a\"}");
+        }
+        String cs = c.append("]\n```</answer>").toString();
+        String gs = g.append("]\n```</answer>").toString();
+        RewardScore s = timed("weighted_sum, one shared preference order",
+                () -> VLM.score(Task.OD, cs, gs, VlmR1Inputs.method(VlmR1Method.WEIGHTED_SUM)));
+        assertEquals(ReferenceMatch.weightedSum(cs, gs), s.value("accuracy"), 0.0);
+    }
+
     @Test
     void hundredsOfDistinctBoxesOfOneLabelWithEveryExtraReward() {
         java.util.SplittableRandom rnd = new java.util.SplittableRandom(3);
