@@ -95,7 +95,10 @@ final class OdReward {
         return mapReward(st, gt, method == VlmR1Method.OD_LENGTH, method == VlmR1Method.OD_AP50 ? 1 : 0, profile);
     }
 
-    /** {@code map_reward}; {@code map} calls it on the raw completion and solution with AP@[.50:.05:.95] (score type 0), as the golden file has it. */
+    /**
+     * {@code map_reward}; {@code map} calls it on the raw completion and solution with AP@[.50:.05:.95] (score
+     * type 0), as the golden file has it.
+     */
     static Component mapReward(String content, String sol, boolean lengthReward, int scoreType, Profile profile) {
         List<Object> gtList;
         String gtJson = lastJsonBlock(sol);
