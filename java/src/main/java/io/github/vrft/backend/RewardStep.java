@@ -46,4 +46,24 @@ public record RewardStep(double[] iouReward, double[] confidenceReward, float[] 
         }
         return t;
     }
+
+    /** Equal when the four arrays are, by content (a record would compare them by identity). */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof RewardStep r && java.util.Arrays.equals(iouReward, r.iouReward)
+                && java.util.Arrays.equals(confidenceReward, r.confidenceReward) && java.util.Arrays.equals(total, r.total)
+                && java.util.Arrays.equals(advantage, r.advantage);
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(java.util.Arrays.hashCode(iouReward), java.util.Arrays.hashCode(confidenceReward),
+                java.util.Arrays.hashCode(total), java.util.Arrays.hashCode(advantage));
+    }
+
+    @Override
+    public String toString() {
+        return "RewardStep[" + total.length + " completions, total=" + java.util.Arrays.toString(total)
+                + ", advantage=" + java.util.Arrays.toString(advantage) + "]";
+    }
 }

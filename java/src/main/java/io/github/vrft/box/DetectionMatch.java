@@ -15,7 +15,27 @@ public final class DetectionMatch {
     private DetectionMatch() {}
 
     /** Per completion: accuracy_iou and accuracy_confidence; per prediction: the matched ground-truth index or -1. */
-    public record Result(double[] iouReward, double[] confidenceReward, int[] matchedGt) {}
+    public record Result(double[] iouReward, double[] confidenceReward, int[] matchedGt) {
+        /** Equal when the three arrays are, by content (a record would compare them by identity). */
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Result r && java.util.Arrays.equals(iouReward, r.iouReward)
+                    && java.util.Arrays.equals(confidenceReward, r.confidenceReward)
+                    && java.util.Arrays.equals(matchedGt, r.matchedGt);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Objects.hash(java.util.Arrays.hashCode(iouReward),
+                    java.util.Arrays.hashCode(confidenceReward), java.util.Arrays.hashCode(matchedGt));
+        }
+
+        @Override
+        public String toString() {
+            return "DetectionMatch.Result[iouReward=" + java.util.Arrays.toString(iouReward) + ", confidenceReward="
+                    + java.util.Arrays.toString(confidenceReward) + ", matchedGt=" + java.util.Arrays.toString(matchedGt) + "]";
+        }
+    }
 
     /**
      * Matches and scores a batch: completion i's predictions {@code pred[predOff[i]..predOff[i+1])} (xyxy,

@@ -73,4 +73,25 @@ public record VlmR1Inputs(RecModel model, VlmR1Method method, int[] imageSizeWh,
     public int[] imageGridThw() {
         return imageGridThw == null ? null : imageGridThw.clone();
     }
+
+    /** Equal when every field is, the arrays by content (a record would compare them by identity). */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof VlmR1Inputs v && model == v.model && method == v.method
+                && Arrays.equals(imageSizeWh, v.imageSizeWh) && Arrays.equals(imageGridThw, v.imageGridThw)
+                && java.util.Objects.equals(completionTokens, v.completionTokens) && ovdLegacyFormat == v.ovdLegacyFormat;
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(model, method, Arrays.hashCode(imageSizeWh), Arrays.hashCode(imageGridThw),
+                completionTokens, ovdLegacyFormat);
+    }
+
+    @Override
+    public String toString() {
+        return "VlmR1Inputs[model=" + model + ", method=" + method + ", imageSizeWh=" + Arrays.toString(imageSizeWh)
+                + ", imageGridThw=" + Arrays.toString(imageGridThw) + ", completionTokens=" + completionTokens
+                + ", ovdLegacyFormat=" + ovdLegacyFormat + "]";
+    }
 }
