@@ -174,7 +174,9 @@ public final class JCudaBackend implements Backend {
         }
         Optional<DeviceLossConfig> cfg = DeviceLossConfig.of(options, b.rows(), b.cols());
         if (cfg.isEmpty() || b.size() == 0) {
-            LOG.log(System.Logger.Level.INFO, "jcuda: " + options.impl() + " mode not on the device; computed on the CPU");
+            if (cfg.isEmpty()) { // an empty batch is no fallback: nothing to compute anywhere
+                LOG.log(System.Logger.Level.INFO, "jcuda: " + options.impl() + " mode not on the device; computed on the CPU");
+            }
             return PolicyLoss.compute(b, options);
         }
         current();

@@ -232,6 +232,9 @@ public final class PanamaBackend implements Backend {
         }
         Optional<DeviceLossConfig> cfg = DeviceLossConfig.of(options, b.rows(), b.cols());
         if (cfg.isEmpty() || b.size() == 0) {
+            if (cfg.isEmpty()) { // the fallback Backend promises to log; an empty batch is none
+                LOG.log(System.Logger.Level.INFO, "panama: " + options.impl() + " mode not on the device; computed on the CPU");
+            }
             return PolicyLoss.compute(b, options);
         }
         int n = (int) b.size();
