@@ -4,7 +4,7 @@ package io.github.vrft.grpo;
  * Whether the Vector API fast path may run: the {@code jdk.incubator.vector} module must be resolved (run
  * with {@code --add-modules jdk.incubator.vector}) and the system property {@code vrft.vector} must not be
  * {@code false}. Without the module no class of the fast path is ever loaded, so the library runs on a
- * plain JDK 22+.
+ * plain JDK 25+.
  */
 final class VectorSupport {
     private VectorSupport() {}
