@@ -143,23 +143,27 @@ public final class Levenshtein {
      */
     private static void sweep(long[] v, long[][] steps, int n) {
         for (int s = 0; s < n; s++) {
-            long[] mk = steps[s];
-            long carry = 0;
-            for (int w = 0; w < v.length; w++) {
-                long x = v[w];
-                long u = x & mk[w];
-                long sum = x + u + carry;
-                carry = sum >>> 63;
-                v[w] = (sum | (x ^ u)) & LOW63;
-            }
+            step(v, steps[s], 0, v.length, 0);
         }
+    }
+
+    /** One character's step over words {@code [from, to)} with the carry into {@code from}; returns the carry out. */
+    private static long step(long[] v, long[] mk, int from, int to, long carry) {
+        for (int w = from; w < to; w++) {
+            long x = v[w];
+            long u = x & mk[w];
+            long sum = x + u + carry;
+            carry = sum >>> 63;
+            v[w] = (sum | (x ^ u)) & LOW63;
+        }
+        return carry;
     }
 
     /**
      * The same sweep as two pipelined halves: this thread takes the low words and publishes each character's
-     * carry out of them (every 64 characters); a task in the common pool takes the high words, a little behind. When no worker is
-     * free the task is taken back and run here afterwards, so this never waits on a thread that is not
-     * running, and the result is the same bit for bit.
+     * carry out of them (every 64 characters); a task in the common pool takes the high words, a little behind.
+     * When no worker is free the task is taken back and run here afterwards, so this never waits on a thread
+     * that is not running, and the result is the same bit for bit.
      */
     private static void sweepInTwo(long[] v, long[][] steps, int n, int split) {
         byte[] carries = new byte[n];
@@ -176,29 +180,12 @@ public final class Levenshtein {
                         Thread.onSpinWait();
                     }
                 }
-                long[] mk = steps[s];
-                long carry = carries[s];
-                for (int w = split; w < words; w++) {
-                    long x = v[w];
-                    long u = x & mk[w];
-                    long sum = x + u + carry;
-                    carry = sum >>> 63;
-                    v[w] = (sum | (x ^ u)) & LOW63;
-                }
+                step(v, steps[s], split, words, carries[s]);
             }
         });
         ForkJoinPool.commonPool().execute(high);
         for (int s = 0; s < n; s++) {
-            long[] mk = steps[s];
-            long carry = 0;
-            for (int w = 0; w < split; w++) {
-                long x = v[w];
-                long u = x & mk[w];
-                long sum = x + u + carry;
-                carry = sum >>> 63;
-                v[w] = (sum | (x ^ u)) & LOW63;
-            }
-            carries[s] = (byte) carry;
+            carries[s] = (byte) step(v, steps[s], 0, split, 0);
             if ((s & 63) == 63) {
                 published.set(s + 1);
             }

@@ -479,10 +479,9 @@ final class OdReward {
                     group[i] = -1;
                     continue;
                 }
-                Integer id = ids.get(List.of(c));
+                Integer id = ids.putIfAbsent(List.of(c), boxes.size());
                 if (id == null) {
                     id = boxes.size();
-                    ids.put(List.of(c), id);
                     boxes.add(c);
                 }
                 group[i] = id;

@@ -348,6 +348,10 @@ final class VlmR1Text {
         "认为", "应该", "觉得", "think", "believe", "should",
     };
 
+    /** {@code keyword.upper()} of each, as upstream compares them, computed once. */
+    private static final String[] CHOICE_KEYWORDS_UPPER =
+            java.util.Arrays.stream(CHOICE_KEYWORDS).map(PyUnicode::upper).toArray(String[]::new);
+
     /**
      * {@code grpo_jsonl.extract_choice}: upper-case, collapse whitespace runs to one space, take the letters
      * A-Z not preceded by a letter A-Z and followed by {@code .,?!:;} or the end; with several, score each by
@@ -393,8 +397,8 @@ final class VlmR1Text {
             int to = Math.min(t.length, pos + 20);
             String context = new String(t, from, to - from);
             int add = 0;
-            for (String kw : CHOICE_KEYWORDS) {
-                if (context.contains(PyUnicode.upper(kw))) {
+            for (String kw : CHOICE_KEYWORDS_UPPER) {
+                if (context.contains(kw)) {
                     add++;
                 }
             }
