@@ -1,9 +1,9 @@
 // Fused detection match and rewards: one thread per completion runs vrft_detection_one (greedy one-to-one
-// matching in confidence order, exact IoU > 0.5 decision, accuracy_iou and accuracy_confidence).
+// matching in confidence order, upstream's float64 IoU > 0.5 decision, accuracy_iou and accuracy_confidence).
 // Predictions arrive de-duplicated and in upstream's confidence order (the host parse does both).
 #include "include/vrft_math.h"
 
-extern "C" __global__ void vrft_detection_rewards_kernel(const float* __restrict__ pred, const float* __restrict__ conf,
+extern "C" __global__ void vrft_detection_rewards_kernel(const float* __restrict__ pred, const double* __restrict__ conf,
                                                   const long long* __restrict__ pred_off,
                                                   const float* __restrict__ gt, const long long* __restrict__ gt_off,
                                                   int batch, unsigned char* __restrict__ used_scratch,

@@ -7,7 +7,6 @@
 #include "include/vrft_math.h"
 
 #define VRFT_ROW_THREADS 256
-#define VRFT_PARTIALS 9 // loss, |loss| terms, kl, low, high, clipfrac, ppo_kl, lower, W·kl
 
 __device__ __forceinline__ double vrft_block_sum(double v, double* smem) {
     for (int o = 16; o > 0; o >>= 1) v += __shfl_down_sync(0xffffffffu, v, o);
@@ -79,7 +78,7 @@ extern "C" __global__ void vrft_loss_tokens(vrft_loss_cfg c, const float* __rest
     __shared__ double smem[32];
     const long long n = (long long)c.rows * c.cols;
     const long long k = blockIdx.x * (long long)blockDim.x + threadIdx.x;
-    double acc[VRFT_PARTIALS] = {0, 0, 0, 0, 0, 0, 0, 0, 0};
+    double acc[VRFT_SUMS] = {0, 0, 0, 0, 0, 0, 0, 0, 0};
     if (k < n) {
         if (mask[k]) {
             const int i = (int)(k / c.cols);
@@ -90,15 +89,7 @@ extern "C" __global__ void vrft_loss_tokens(vrft_loss_cfg c, const float* __rest
             grad[k] = (float)o.grad;
             per_token[k] = (float)o.ptl;
             if (per_kl) per_kl[k] = (float)o.kl;
-            acc[0] = o.contrib;
-            acc[1] = fabs(o.contrib);
-            acc[2] = o.kl;
-            acc[3] = o.low;
-            acc[4] = o.high;
-            acc[5] = o.clipfrac;
-            acc[6] = o.ppo_kl;
-            acc[7] = o.lower;
-            acc[8] = o.wkl;
+            vrft_add_partials(&o, acc);
             // per-row clip counts for TRL's low_min / high_max: integer adds, so the order does not matter
             if (o.low != 0.0) atomicAdd(row_low_high + 2 * i, 1);
             if (o.high != 0.0) atomicAdd(row_low_high + 2 * i + 1, 1);
@@ -108,8 +99,8 @@ extern "C" __global__ void vrft_loss_tokens(vrft_loss_cfg c, const float* __rest
             if (per_kl) per_kl[k] = 0.0f;
         }
     }
-    for (int j = 0; j < VRFT_PARTIALS; j++) {
+    for (int j = 0; j < VRFT_SUMS; j++) {
         double s = vrft_block_sum(acc[j], smem);
-        if (threadIdx.x == 0) partials[(long long)blockIdx.x * VRFT_PARTIALS + j] = s;
+        if (threadIdx.x == 0) partials[(long long)blockIdx.x * VRFT_SUMS + j] = s;
     }
 }

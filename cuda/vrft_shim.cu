@@ -199,12 +199,13 @@ done:
 }
 
 /* The detection kernel on device buffers the caller owns; shared by detection_rewards and reward_step. */
-static int detection_on_device(vrft_context* ctx, int batch, const float* h_pred, const float* h_conf,
+static int detection_on_device(vrft_context* ctx, int batch, const float* h_pred, const double* h_conf,
                                const long long* h_pred_off, const float* h_gt, const long long* h_gt_off,
                                long long np, long long ng, int* h_match_gt, double* h_iou_reward,
                                double* h_conf_reward) {
     int status = VRFT_OK;
-    float *d_pred = NULL, *d_conf = NULL, *d_gt = NULL;
+    float *d_pred = NULL, *d_gt = NULL;
+    double* d_conf = NULL;
     long long *d_poff = NULL, *d_goff = NULL;
     unsigned char* d_used = NULL;
     int* d_match = NULL;
@@ -246,7 +247,7 @@ done:
     VRFT_CHECK(h_iou_reward != NULL || batch == 0, "h_iou_reward is NULL"); \
     VRFT_CHECK(h_conf_reward != NULL || batch == 0, "h_conf_reward is NULL")
 
-extern "C" int vrft_detection_rewards(vrft_context* ctx, int batch, const float* h_pred, const float* h_conf,
+extern "C" int vrft_detection_rewards(vrft_context* ctx, int batch, const float* h_pred, const double* h_conf,
                                       const long long* h_pred_off, const float* h_gt, const long long* h_gt_off,
                                       int* h_match_gt, double* h_iou_reward, double* h_conf_reward) {
     VRFT_CHECK_DETECTION_ARGS();
@@ -315,7 +316,8 @@ extern "C" int vrft_policy_loss(vrft_context* ctx, const vrft_loss_cfg* h_cfg, c
     VRFT_CHECK(h_cfg != NULL, "h_cfg is NULL");
     VRFT_CHECK(h_cfg->rows >= 0 && h_cfg->cols >= 0, "h_cfg->rows and h_cfg->cols must be >= 0, got %d x %d",
                h_cfg->rows, h_cfg->cols);
-    VRFT_CHECK(h_cfg->impl == 0 || h_cfg->impl == 1, "h_cfg->impl must be 0 (TRL clipped) or 1 (verl vanilla), got %d",
+    VRFT_CHECK(h_cfg->impl == VRFT_LOSS_TRL_CLIPPED || h_cfg->impl == VRFT_LOSS_VERL_VANILLA,
+               "h_cfg->impl must be VRFT_LOSS_TRL_CLIPPED or VRFT_LOSS_VERL_VANILLA, got %d",
                h_cfg->impl);
     const long long n = (long long)h_cfg->rows * h_cfg->cols;
     const int rows = h_cfg->rows;
@@ -326,8 +328,8 @@ extern "C" int vrft_policy_loss(vrft_context* ctx, const vrft_loss_cfg* h_cfg, c
     VRFT_CHECK(h_per_token != NULL || n == 0, "h_per_token is NULL");
     VRFT_CHECK(h_sums != NULL, "h_sums is NULL");
     VRFT_CHECK(h_row_low_high != NULL || rows == 0, "h_row_low_high is NULL");
-    VRFT_CHECK(!(h_cfg->impl == 0 && h_cfg->beta != 0.0) || h_ref != NULL, "h_ref is NULL but beta != 0");
-    VRFT_CHECK(!(h_cfg->impl == 1 && h_cfg->kl_type >= 0) || h_ref != NULL, "h_ref is NULL but a KL loss is on");
+    VRFT_CHECK(!(h_cfg->impl == VRFT_LOSS_TRL_CLIPPED && h_cfg->beta != 0.0) || h_ref != NULL, "h_ref is NULL but beta != 0");
+    VRFT_CHECK(!(h_cfg->impl == VRFT_LOSS_VERL_VANILLA && h_cfg->kl_type >= 0) || h_ref != NULL, "h_ref is NULL but a KL loss is on");
     VRFT_CHECK(ctx != NULL, "ctx is NULL");
     const long long blocks = (n + VRFT_BLOCK - 1) / VRFT_BLOCK;
     int status = VRFT_OK;
@@ -336,7 +338,7 @@ extern "C" int vrft_policy_loss(vrft_context* ctx, const vrft_loss_cfg* h_cfg, c
     unsigned char* d_mask = NULL;
     int *d_len = NULL, *d_lh = NULL;
     double *d_rs = NULL, *d_counts = NULL, *d_part = NULL, *h_part = NULL;
-    for (int j = 0; j < 9; j++) h_sums[j] = 0;
+    for (int j = 0; j < VRFT_SUMS; j++) h_sums[j] = 0;
     VRFT_CUDA(cudaSetDevice(ctx->device));
     VRFT_CUDA(upload(&d_logp, h_logp, n, ctx->stream));
     if (h_old) VRFT_CUDA(upload(&d_old, h_old, n, ctx->stream));
@@ -351,7 +353,7 @@ extern "C" int vrft_policy_loss(vrft_context* ctx, const vrft_loss_cfg* h_cfg, c
     VRFT_CUDA(scratch(&d_lh, 2LL * rows, ctx->stream));
     VRFT_CUDA(scratch(&d_rs, 3LL * rows, ctx->stream));
     VRFT_CUDA(scratch(&d_counts, 2, ctx->stream));
-    VRFT_CUDA(scratch(&d_part, 9 * (blocks > 0 ? blocks : 1), ctx->stream));
+    VRFT_CUDA(scratch(&d_part, VRFT_SUMS * (blocks > 0 ? blocks : 1), ctx->stream));
     VRFT_CUDA(cudaMemsetAsync(d_lh, 0, sizeof(int) * 2 * (size_t)(rows > 0 ? rows : 1), ctx->stream));
     if (n > 0) {
         vrft_loss_rows<<<rows, VRFT_BLOCK, 0, ctx->stream>>>(*h_cfg, d_logp, d_old, d_ref, d_isw, d_mask, d_len, d_rs);
@@ -360,16 +362,16 @@ extern "C" int vrft_policy_loss(vrft_context* ctx, const vrft_loss_cfg* h_cfg, c
                                                                            d_len, d_rs, d_counts, d_grad, d_ptl, d_kl,
                                                                            d_part, d_lh);
         VRFT_CUDA(cudaGetLastError());
-        h_part = (double*)malloc(sizeof(double) * 9 * (size_t)blocks);
-        if (!h_part) { status = fail(VRFT_ERR_OUT_OF_MEMORY, "no host memory for %lld partials", 9 * blocks); goto done; }
-        VRFT_CUDA(download(h_part, d_part, 9 * blocks, ctx->stream));
+        h_part = (double*)malloc(sizeof(double) * VRFT_SUMS * (size_t)blocks);
+        if (!h_part) { status = fail(VRFT_ERR_OUT_OF_MEMORY, "no host memory for %lld partials", VRFT_SUMS * blocks); goto done; }
+        VRFT_CUDA(download(h_part, d_part, VRFT_SUMS * blocks, ctx->stream));
         VRFT_CUDA(download(h_grad, d_grad, n, ctx->stream));
         VRFT_CUDA(download(h_per_token, d_ptl, n, ctx->stream));
         if (h_per_kl) VRFT_CUDA(download(h_per_kl, d_kl, n, ctx->stream));
         VRFT_CUDA(download(h_row_low_high, d_lh, 2LL * rows, ctx->stream));
         VRFT_CUDA(cudaStreamSynchronize(ctx->stream));
         for (long long b = 0; b < blocks; b++) { // block order: deterministic
-            for (int j = 0; j < 9; j++) h_sums[j] += h_part[9 * b + j];
+            for (int j = 0; j < VRFT_SUMS; j++) h_sums[j] += h_part[VRFT_SUMS * b + j];
         }
     }
 done:
@@ -381,7 +383,7 @@ done:
     return status;
 }
 
-extern "C" int vrft_reward_step(vrft_context* ctx, int batch, const float* h_pred, const float* h_conf,
+extern "C" int vrft_reward_step(vrft_context* ctx, int batch, const float* h_pred, const double* h_conf,
                                 const long long* h_pred_off, const float* h_gt, const long long* h_gt_off,
                                 const float* h_format, int groups, const int* h_group_start, const int* h_group_member,
                                 int flavor, double* h_iou_reward, double* h_conf_reward, float* h_total, float* h_adv) {

@@ -14,7 +14,7 @@
 #ifndef VRFT_H
 #define VRFT_H
 
-#include "vrft_math.h"
+#include "vrft_abi.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -53,19 +53,19 @@ int vrft_pairwise_iou(vrft_context* ctx, int batch, const float* h_a, const long
                       const long long* h_b_off, float* h_out);
 
 /* Fused detection matching and rewards, per completion: predictions (de-duplicated, in confidence order)
- * against ground truth. Outputs: h_match_gt (one int per prediction), h_iou_reward, h_conf_reward (one
+ * against ground truth, confidences as float64 (the Python floats they came from). Outputs: h_match_gt (one int per prediction), h_iou_reward, h_conf_reward (one
  * double per completion). */
-int vrft_detection_rewards(vrft_context* ctx, int batch, const float* h_pred, const float* h_conf,
+int vrft_detection_rewards(vrft_context* ctx, int batch, const float* h_pred, const double* h_conf,
                            const long long* h_pred_off, const float* h_gt, const long long* h_gt_off,
                            int* h_match_gt, double* h_iou_reward, double* h_conf_reward);
 
 /* Group advantages: n rewards in `groups` groups, members h_member[h_start[g]..h_start[g+1]); flavor as
- * VRFT_ADV_* of vrft_math.h. */
+ * VRFT_ADV_* of vrft_abi.h. */
 int vrft_group_advantages(vrft_context* ctx, int n, int groups, const float* h_rewards, const int* h_start,
                           const int* h_member, int flavor, float* h_adv);
 
 /* The policy loss forward and backward (h_cfg->rows x h_cfg->cols tokens). h_old, h_ref, h_is_w and h_per_kl
- * may be NULL. h_sums receives the 9 partial sums of cuda/policy_loss.cu, h_row_low_high 2 ints per row. */
+ * may be NULL. h_sums receives the VRFT_SUMS partial sums (VRFT_SUM_* of vrft_abi.h), h_row_low_high 2 ints per row. */
 int vrft_policy_loss(vrft_context* ctx, const vrft_loss_cfg* h_cfg, const float* h_logp, const float* h_old,
                      const float* h_ref, const float* h_is_w, const unsigned char* h_mask, const float* h_adv,
                      float* h_grad, float* h_per_token, float* h_per_kl, double* h_sums, int* h_row_low_high);
@@ -73,7 +73,7 @@ int vrft_policy_loss(vrft_context* ctx, const vrft_loss_cfg* h_cfg, const float*
 /* The whole detection reward step in one call: matching and rewards per completion, the float32 total
  * (accuracy_iou + accuracy_confidence + h_format[i], summed in float32 as the trainers do) and the group
  * advantages of the totals. */
-int vrft_reward_step(vrft_context* ctx, int batch, const float* h_pred, const float* h_conf,
+int vrft_reward_step(vrft_context* ctx, int batch, const float* h_pred, const double* h_conf,
                      const long long* h_pred_off, const float* h_gt, const long long* h_gt_off, const float* h_format,
                      int groups, const int* h_group_start, const int* h_group_member, int flavor,
                      double* h_iou_reward, double* h_conf_reward, float* h_total, float* h_adv);

@@ -13,6 +13,8 @@
 #include <math.h>
 #include <stdint.h>
 
+#include "vrft_abi.h"
+
 #if defined(__CUDACC__)
 #define VRFT_HD __host__ __device__ __forceinline__
 #else
@@ -62,39 +64,8 @@ VRFT_HD double vrft_iou_visual_rft(double ax1, double ay1, double ax2, double ay
     return inter / uni;
 }
 
-/* ---- detection rewards (DetectionReward.scoreBoxes) ------------------------------------------- */
-
-/* Profiles: confidence reward clamped after averaging (visual-rft) or validated on the host (strict). */
-#define VRFT_PROFILE_VISUAL_RFT 0
-#define VRFT_PROFILE_STRICT 1
-
-/* accuracy_iou and accuracy_confidence from the matched IoUs of P predictions (in confidence order)
- * against G ground-truth boxes. matched[k] != 0 when prediction k matched with IoU iou[k]. */
-VRFT_HD void vrft_detection_rewards(int P, int G, const double* iou, const int* matched, const float* conf,
-                                    double* iou_reward, double* conf_reward) {
-    double s_iou = 0.0, s_conf = 0.0;
-    for (int k = 0; k < P; k++) {
-        double c = (double)conf[k];
-        if (matched[k]) { s_iou += iou[k]; s_conf += c; }
-        else { s_iou += 0.0; s_conf += 1.0 - c; }
-    }
-    double r = P == 0 ? 0.0 : s_iou / (double)(G >= P ? G : P);
-    if (r > 1) r = 1.0;
-    double cr = P == 0 ? 0.0 : s_conf / (double)P;
-    if (cr > 1) cr = 1.0;
-    if (cr < 0) cr = 0.0;
-    *iou_reward = r;
-    *conf_reward = cr;
-}
-
 /* ---- group advantages (GroupAdvantages.compute) ------------------------------------------------ */
 
-#define VRFT_ADV_TRL_GROUP 1
-#define VRFT_ADV_TRL_NONE 3
-#define VRFT_ADV_VERL 4
-#define VRFT_ADV_VERL_NO_STD 5
-#define VRFT_ADV_OPENRLHF 7
-#define VRFT_ADV_OPENRLHF_DR_GRPO 8
 
 /* One advantage from the group's mean and (unbiased) std, per flavour; n valid members. */
 VRFT_HD double vrft_advantage(int flavor, double r, double mean, double std, int n) {
@@ -164,23 +135,23 @@ VRFT_HD double vrft_verl_vanilla(double raw, double a, double lo, double hi, dou
     return ell;
 }
 
-/* verl KL estimators: 0 k1, 1 abs, 2 mse, 3 low_var_kl; +4 for the straight-through '+' form.
- * OpenRLHF: 8 k1, 9 k2, 10 k3 (clamped to [-10, 10]). Returns the value, writes d/dx. VerlFamilyLoss.kl */
+/* The KL estimators by VRFT_KL_* code (vrft_abi.h): verl's k1, abs, mse, low_var_kl, each also in the
+ * straight-through '+' form; OpenRLHF's k1, k2, k3 (clamped to [-10, 10]). Returns the value, writes d/dx. VerlFamilyLoss.kl */
 VRFT_HD double vrft_kl(int type, double x, double ref, double* dv) {
     double d = x - ref;
-    if (type >= 8) {
+    if (type >= VRFT_KL_OPENRLHF_K1) {
         double raw, draw;
-        if (type == 8) { raw = d; draw = 1.0; }
-        else if (type == 9) { raw = d * d / 2.0; draw = d; }
+        if (type == VRFT_KL_OPENRLHF_K1) { raw = d; draw = 1.0; }
+        else if (type == VRFT_KL_OPENRLHF_K2) { raw = d * d / 2.0; draw = d; }
         else { raw = exp(-d) - 1.0 + d; draw = 1.0 - exp(-d); }
         *dv = draw * vrft_in_range(raw, -10.0, 10.0);
         return vrft_clip(raw, -10.0, 10.0);
     }
-    int base = type & 3;
+    int base = type & ~VRFT_KL_PLUS_FLAG;
     double val, g;
-    if (base == 0) { val = d; g = 1.0; }
-    else if (base == 1) { val = fabs(d); g = (d > 0) ? 1.0 : ((d < 0) ? -1.0 : d); }
-    else if (base == 2) { val = 0.5 * d * d; g = d; }
+    if (base == VRFT_KL_K1) { val = d; g = 1.0; }
+    else if (base == VRFT_KL_ABS) { val = fabs(d); g = (d > 0) ? 1.0 : ((d < 0) ? -1.0 : d); }
+    else if (base == VRFT_KL_MSE) { val = 0.5 * d * d; g = d; }
     else {
         double kraw = ref - x;
         double kc = vrft_clip(kraw, -20.0, 20.0);
@@ -188,7 +159,7 @@ VRFT_HD double vrft_kl(int type, double x, double ref, double* dv) {
         val = vrft_clip(kld, -10.0, 10.0);
         g = (1.0 - exp(kc)) * vrft_in_range(kraw, -20.0, 20.0) * vrft_in_range(kld, -10.0, 10.0);
     }
-    if ((type & 4) && base != 2) {
+    if ((type & VRFT_KL_PLUS_FLAG) && base != VRFT_KL_MSE) {
         val = 0.5 * d * d - 0.5 * d * d + val;
         g = d;
     }
@@ -199,30 +170,25 @@ VRFT_HD double vrft_kl(int type, double x, double ref, double* dv) {
 /* ---- whole items: one completion, one group, one token (the kernels' per-thread work) --------------- */
 
 /* One completion's detection rewards: P predictions (in confidence order) against G ground-truth boxes,
- * greedy one-to-one, first strict maximum, matched when 2*inter > union in double (exactly IoU > 0.5; with
- * integer coordinates this is the CPU's decision on the rounded IoU). used[] is G bytes of scratch.
- * match_gt[k] gets the matched ground-truth index or -1. DetectionReward.greedyMatch + scoreBoxes */
-VRFT_HD void vrft_detection_one(int P, int G, const float* pred, const float* conf, const float* gt,
+ * greedy one-to-one, first strict maximum of vrft_iou_visual_rft, matched when that float64 quotient is
+ * > 0.5 (upstream's decision, the same IEEE division as the CPU). used[] is G bytes of scratch. match_gt[k]
+ * gets the matched ground-truth index or -1. The Java twins: GreedyMatch.match and DetectionMatch.rewards. */
+VRFT_HD void vrft_detection_one(int P, int G, const float* pred, const double* conf, const float* gt,
                                 unsigned char* used, int* match_gt, double* iou_reward, double* conf_reward) {
     double s_iou = 0.0, s_conf = 0.0;
     for (int j = 0; j < G; j++) used[j] = 0;
     for (int k = 0; k < P; k++) {
         const float* b = pred + 4 * k;
-        double best = 0.0, best_inter = 0.0, best_uni = 1.0;
+        double best = 0.0;
         int best_j = -1;
         for (int j = 0; j < G; j++) {
             if (used[j]) continue;
             const float* a = gt + 4 * j;
-            double xi1 = vrft_py_max(a[0], b[0]), yi1 = vrft_py_max(a[1], b[1]);
-            double xi2 = vrft_py_min(a[2], b[2]), yi2 = vrft_py_min(a[3], b[3]);
-            if (xi2 <= xi1 || yi2 <= yi1) continue;
-            double inter = (xi2 - xi1) * (yi2 - yi1);
-            double uni = ((double)a[2] - a[0]) * ((double)a[3] - a[1]) + ((double)b[2] - b[0]) * ((double)b[3] - b[1]) - inter;
-            double iou = inter / uni;
-            if (iou > best) { best = iou; best_j = j; best_inter = inter; best_uni = uni; }
+            double iou = vrft_iou_visual_rft(a[0], a[1], a[2], a[3], b[0], b[1], b[2], b[3]);
+            if (iou > best) { best = iou; best_j = j; }
         }
-        double c = (double)conf[k];
-        if (best_j >= 0 && 2.0 * best_inter > best_uni) {
+        double c = conf[k];
+        if (best > 0.5) {
             used[best_j] = 1;
             match_gt[k] = best_j;
             s_iou += best;
@@ -259,30 +225,15 @@ VRFT_HD void vrft_group_one(int flavor, int n, const int* idx, const float* r, f
     for (int j = 0; j < n; j++) adv[idx[j]] = (float)vrft_advantage(flavor, r[idx[j]], mean, std, n);
 }
 
-/* Loss configuration shared by the kernels and the host build (one struct, passed by value). */
-typedef struct {
-    int impl;          /* 0 TRL clipped family, 1 verl vanilla */
-    int loss_type;     /* TRL: 0 grpo, 1 bnpo, 2 dr_grpo, 3 dapo. verl: agg 0 token-mean, 1 seq-mean-token-sum,
-                          2 seq-mean-token-mean, 3 seq-mean-token-sum-norm */
-    int sequence;      /* TRL importance_sampling_level == sequence */
-    int bias_kl;       /* TRL use_bias_correction_kl */
-    int kl_type;       /* verl: vrft_kl type, or -1 for no KL */
-    int rows, cols;
-    double eps_low, eps_high, delta; /* delta < 0: none. verl: clip_ratio_low/high */
-    double beta;       /* TRL beta, verl kl_loss_coef */
-    double clip_c;     /* verl dual clip constant (> 1) */
-    double ga, num_items, num_processes, max_completion_length; /* num_items < 0: local token count */
-    double dp_size, batch_num_tokens, global_batch_size, loss_scale_factor; /* < 0: not given */
-} vrft_loss_cfg;
 
-/* The aggregation weight W of a token in a row of length len (GRPO spec §6). */
+/* The aggregation weight W of a token in a row of length len (docs/grpo.md, "Aggregation"). */
 VRFT_HD double vrft_loss_weight(const vrft_loss_cfg* c, int len, double tokens, double non_empty) {
-    if (c->impl == 0) {
+    if (c->impl == VRFT_LOSS_TRL_CLIPPED) {
         double lc = len > 1 ? (double)len : 1.0;
         switch (c->loss_type) {
-        case 0: return 1.0 / (c->rows * lc * c->ga);
-        case 1: return 1.0 / ((tokens > 1 ? tokens : 1.0) * c->ga);
-        case 2: return 1.0 / ((double)c->rows * c->max_completion_length * c->ga);
+        case VRFT_TRL_GRPO: return 1.0 / (c->rows * lc * c->ga);
+        case VRFT_TRL_BNPO: return 1.0 / ((tokens > 1 ? tokens : 1.0) * c->ga);
+        case VRFT_TRL_DR_GRPO: return 1.0 / ((double)c->rows * c->max_completion_length * c->ga);
         default: {
             double n = c->num_items >= 0 ? c->num_items : tokens;
             return 1.0 / ((n > 1 ? n : 1.0) / c->num_processes);
@@ -291,9 +242,9 @@ VRFT_HD double vrft_loss_weight(const vrft_loss_cfg* c, int len, double tokens, 
     }
     double gbs = c->global_batch_size >= 0 ? c->global_batch_size : non_empty;
     switch (c->loss_type) {
-    case 0: return 1.0 / (c->batch_num_tokens >= 0 ? c->batch_num_tokens : tokens) * c->dp_size;
-    case 1: return 1.0 / gbs * c->dp_size;
-    case 2: return 1.0 / (len + 1e-8) / gbs * c->dp_size;
+    case VRFT_AGG_TOKEN_MEAN: return 1.0 / (c->batch_num_tokens >= 0 ? c->batch_num_tokens : tokens) * c->dp_size;
+    case VRFT_AGG_SEQ_MEAN_TOKEN_SUM: return 1.0 / gbs * c->dp_size;
+    case VRFT_AGG_SEQ_MEAN_TOKEN_MEAN: return 1.0 / (len + 1e-8) / gbs * c->dp_size;
     default: return 1.0 / (c->loss_scale_factor >= 0 ? c->loss_scale_factor : (double)c->cols);
     }
 }
@@ -303,6 +254,19 @@ typedef struct {
     double ptl, grad, kl, contrib, low, high, clipfrac, ppo_kl, lower, wkl;
 } vrft_token_out;
 
+/* Adds one token's terms to the VRFT_SUMS partial sums (the kernel per block, the host build per batch). */
+VRFT_HD void vrft_add_partials(const vrft_token_out* o, double* sums) {
+    sums[VRFT_SUM_LOSS] += o->contrib;
+    sums[VRFT_SUM_ABS_LOSS] += fabs(o->contrib);
+    sums[VRFT_SUM_KL] += o->kl;
+    sums[VRFT_SUM_LOW] += o->low;
+    sums[VRFT_SUM_HIGH] += o->high;
+    sums[VRFT_SUM_CLIPFRAC] += o->clipfrac;
+    sums[VRFT_SUM_PPO_KL] += o->ppo_kl;
+    sums[VRFT_SUM_LOWER] += o->lower;
+    sums[VRFT_SUM_WEIGHTED_KL] += o->wkl;
+}
+
 /* One masked-in token. row_sum_delta = Σ m·(x − old) of the row (sequence level), row_sum_w_is = Σ m·w_IS,
  * row_sum_kl = Σ m·k3 (sequence level, bias-corrected KL). TrlPolicyLoss / VerlFamilyLoss */
 VRFT_HD vrft_token_out vrft_loss_token(const vrft_loss_cfg* c, double x, double old, double ref, double wis, double a,
@@ -310,7 +274,7 @@ VRFT_HD vrft_token_out vrft_loss_token(const vrft_loss_cfg* c, double x, double 
                                        double row_sum_delta, double row_sum_w_is, double row_sum_kl) {
     vrft_token_out o = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
     double w = vrft_loss_weight(c, len, tokens, non_empty);
-    if (c->impl == 1) {
+    if (c->impl == VRFT_LOSS_VERL_VANILLA) {
         double dell;
         int flags;
         double ell = vrft_verl_vanilla(x - old, a, c->eps_low, c->eps_high, c->clip_c, &dell, &flags) * wis;

@@ -43,7 +43,7 @@ public class RewardStepBenchmark {
     public String backend;
 
     private float[] pred;
-    private float[] conf;
+    private double[] conf;
     private float[] gt;
     private long[] off;
     private float[] format;
@@ -55,7 +55,7 @@ public class RewardStepBenchmark {
         SplittableRandom r = new SplittableRandom(11);
         gt = new float[32 * n];
         pred = new float[32 * n];
-        conf = new float[8 * n];
+        conf = new double[8 * n];
         for (int k = 0; k < gt.length; k += 4) {
             gt[k] = r.nextInt(0, 800);
             gt[k + 1] = r.nextInt(0, 800);
@@ -64,7 +64,7 @@ public class RewardStepBenchmark {
             for (int c = 0; c < 4; c++) { // near their ground truth, so about half of them match
                 pred[k + c] = gt[k + c] + r.nextInt(-20, 21);
             }
-            conf[k / 4] = r.nextInt(0, 101) / 100f;
+            conf[k / 4] = r.nextInt(0, 101) / 100.0;
         }
         off = new long[n + 1];
         for (int i = 0; i < n; i++) {

@@ -59,7 +59,7 @@ public final class AutoBackend implements Backend {
     }
 
     @Override
-    public DetectionMatch.Result detectionRewards(float[] pred, float[] conf, long[] predOff, float[] gt, long[] gtOff) {
+    public DetectionMatch.Result detectionRewards(float[] pred, double[] conf, long[] predOff, float[] gt, long[] gtOff) {
         long batch = predOff == null ? 0 : predOff.length - 1;
         return pick(Crossover::rewardStep, batch, "detection rewards")
                 .detectionRewards(pred, conf, predOff, gt, gtOff);
@@ -78,7 +78,7 @@ public final class AutoBackend implements Backend {
     }
 
     @Override
-    public RewardStep rewardStep(float[] pred, float[] conf, long[] predOff, float[] gt, long[] gtOff, float[] format,
+    public RewardStep rewardStep(float[] pred, double[] conf, long[] predOff, float[] gt, long[] gtOff, float[] format,
                                  Groups groups, AdvantageFlavor flavor) {
         long batch = predOff == null ? 0 : predOff.length - 1;
         return pick(Crossover::rewardStep, batch, "reward step")

@@ -31,7 +31,7 @@ public interface Backend extends AutoCloseable {
     float[] pairwiseIou(float[] a, long[] aOff, float[] b, long[] bOff);
 
     /** Fused detection matching and rewards (see {@link DetectionMatch#compute}). */
-    DetectionMatch.Result detectionRewards(float[] pred, float[] conf, long[] predOff, float[] gt, long[] gtOff);
+    DetectionMatch.Result detectionRewards(float[] pred, double[] conf, long[] predOff, float[] gt, long[] gtOff);
 
     /** Group advantages of float32 rewards, rounded to float32 (see {@code GroupAdvantages.compute(float[], ...)}). */
     float[] groupAdvantages(float[] rewards, Groups groups, AdvantageFlavor flavor);
@@ -44,7 +44,7 @@ public interface Backend extends AutoCloseable {
      * {@code (float) accuracy_iou + (float) accuracy_confidence + format[i]} as the trainers sum their reward
      * columns, and the group advantages of the totals.
      */
-    RewardStep rewardStep(float[] pred, float[] conf, long[] predOff, float[] gt, long[] gtOff, float[] format,
+    RewardStep rewardStep(float[] pred, double[] conf, long[] predOff, float[] gt, long[] gtOff, float[] format,
                           Groups groups, AdvantageFlavor flavor);
 
     /** Releases the backend's device context (nothing for the CPU). */

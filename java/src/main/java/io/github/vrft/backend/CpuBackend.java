@@ -29,7 +29,7 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public DetectionMatch.Result detectionRewards(float[] pred, float[] conf, long[] predOff, float[] gt, long[] gtOff) {
+    public DetectionMatch.Result detectionRewards(float[] pred, double[] conf, long[] predOff, float[] gt, long[] gtOff) {
         return DetectionMatch.compute(pred, conf, predOff, gt, gtOff);
     }
 
@@ -44,7 +44,7 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public RewardStep rewardStep(float[] pred, float[] conf, long[] predOff, float[] gt, long[] gtOff, float[] format,
+    public RewardStep rewardStep(float[] pred, double[] conf, long[] predOff, float[] gt, long[] gtOff, float[] format,
                                  Groups groups, AdvantageFlavor flavor) {
         RewardStep.check(pred, conf, predOff, gt, gtOff, format, groups, flavor);
         return RewardStep.of(DetectionMatch.compute(pred, conf, predOff, gt, gtOff), format,

@@ -119,8 +119,8 @@ public record Crossover(String device, long rewardStep, long pairwiseIou, long a
             int b = (int) n;
             float[] pred = boxes(r, 8 * b);
             float[] gt = boxes(r, 8 * b);
-            float[] conf = new float[8 * b];
-            java.util.Arrays.fill(conf, 0.5f);
+            double[] conf = new double[8 * b];
+            java.util.Arrays.fill(conf, 0.5);
             float[] format = new float[b];
             Groups groups = Groups.contiguous(b, 8);
             long[] off = every(b, 8);

@@ -14,7 +14,7 @@ public record RewardStep(double[] iouReward, double[] confidenceReward, float[] 
      * @return the batch size
      * @throws IllegalArgumentException naming the argument that does not fit
      */
-    public static int check(float[] pred, float[] conf, long[] predOff, float[] gt, long[] gtOff, float[] format,
+    public static int check(float[] pred, double[] conf, long[] predOff, float[] gt, long[] gtOff, float[] format,
                             Groups groups, AdvantageFlavor flavor) {
         int batch = DetectionMatch.checkBatch(pred, conf, predOff, gt, gtOff);
         Checks.notNull(format, "format");

@@ -4,12 +4,11 @@ import io.github.vrft.Checks;
 
 /**
  * The detection match-and-reward op on boxes that are already parsed: per completion, its predictions (in
- * confidence order, de-duplicated, as the reward parse leaves them) against its ground truth, greedy
- * one-to-one (each prediction takes the first unmatched ground-truth box of strictly greatest IoU), matched
- * when IoU &gt; 0.5, then Visual-RFT's accuracy_iou and accuracy_confidence. This is the CPU twin of
- * {@code vrft_detection_one} in {@code cuda/include/vrft_math.h}, statement for statement, including the
- * exact threshold decision {@code 2·inter > union} in double (the CUDA issue's contract; the text reward
- * path decides on the rounded IoU as upstream does, which differs only where the IoU rounds to 0.5).
+ * confidence order, de-duplicated, as the reward parse leaves them) against its ground truth, matched by
+ * {@link GreedyMatch} (upstream's float64 IoU &gt; 0.5), then Visual-RFT's accuracy_iou and
+ * accuracy_confidence by {@link #rewards}. The text reward uses the same two functions; the kernel's twin
+ * is {@code vrft_detection_one} in {@code cuda/include/vrft_math.h}. Coordinates are float32 (exact for the
+ * integer pixel coordinates models write), confidences float64 (the Python floats they came from).
  */
 public final class DetectionMatch {
     private DetectionMatch() {}
@@ -43,14 +42,16 @@ public final class DetectionMatch {
      *
      * @throws IllegalArgumentException naming the argument whose offsets or lengths do not fit
      */
-    public static Result compute(float[] pred, float[] conf, long[] predOff, float[] gt, long[] gtOff) {
+    public static Result compute(float[] pred, double[] conf, long[] predOff, float[] gt, long[] gtOff) {
         int batch = checkBatch(pred, conf, predOff, gt, gtOff);
         double[] iouReward = new double[batch];
         double[] confReward = new double[batch];
         int[] match = new int[pred.length / 4];
+        double[] matchedIou = new double[match.length];
+        double[] unmatchedConf = new double[match.length];
         for (int i = 0; i < batch; i++) {
             one(pred, conf, (int) predOff[i], (int) (predOff[i + 1] - predOff[i]), gt, (int) gtOff[i],
-                    (int) (gtOff[i + 1] - gtOff[i]), match, iouReward, confReward, i);
+                    (int) (gtOff[i + 1] - gtOff[i]), match, matchedIou, unmatchedConf, iouReward, confReward, i);
         }
         return new Result(iouReward, confReward, match);
     }
@@ -61,7 +62,7 @@ public final class DetectionMatch {
      * @return the batch size
      * @throws IllegalArgumentException naming the argument whose offsets or lengths do not fit
      */
-    public static int checkBatch(float[] pred, float[] conf, long[] predOff, float[] gt, long[] gtOff) {
+    public static int checkBatch(float[] pred, double[] conf, long[] predOff, float[] gt, long[] gtOff) {
         int batch = RaggedBoxes.checkOffsets(pred, predOff, "pred", "predOff");
         if (RaggedBoxes.checkOffsets(gt, gtOff, "gt", "gtOff") != batch) {
             throw new IllegalArgumentException("gtOff has " + gtOff.length + " entries, expected predOff's " + predOff.length);
@@ -74,62 +75,44 @@ public final class DetectionMatch {
         return batch;
     }
 
-    private static double pyMax(double a, double b) {
-        return b > a ? b : a;
-    }
-
-    private static double pyMin(double a, double b) {
-        return b < a ? b : a;
-    }
-
-    private static void one(float[] pred, float[] conf, int p0, int p, float[] gt, int g0, int g, int[] match,
-                            double[] iouReward, double[] confReward, int i) {
-        boolean[] used = new boolean[g];
+    /**
+     * Visual-RFT's {@code accuracy_iou} and {@code accuracy_confidence} of one completion from its matching:
+     * the matched IoUs summed over {@code max(g, p)} and capped at 1; the confidences of matched boxes and
+     * {@code 1 - confidence} of unmatched ones (given as {@code unmatchedConf}, which the text path computes in
+     * Python arithmetic) averaged and clamped to [0, 1]. Prediction {@code k} is at index {@code off + k}.
+     *
+     * @return {@code {accuracy_iou, accuracy_confidence}}; both 0 when {@code p == 0}
+     */
+    public static double[] rewards(int p, int g, int off, int[] matchedGt, double[] matchedIou, double[] conf,
+                                   double[] unmatchedConf) {
         double sIou = 0.0;
         double sConf = 0.0;
-        for (int k = 0; k < p; k++) {
-            int b = 4 * (p0 + k);
-            double best = 0.0;
-            double bestInter = 0.0;
-            double bestUni = 1.0;
-            int bestJ = -1;
-            for (int j = 0; j < g; j++) {
-                if (used[j]) {
-                    continue;
-                }
-                int a = 4 * (g0 + j);
-                double xi1 = pyMax(gt[a], pred[b]);
-                double yi1 = pyMax(gt[a + 1], pred[b + 1]);
-                double xi2 = pyMin(gt[a + 2], pred[b + 2]);
-                double yi2 = pyMin(gt[a + 3], pred[b + 3]);
-                if (xi2 <= xi1 || yi2 <= yi1) {
-                    continue;
-                }
-                double inter = (xi2 - xi1) * (yi2 - yi1);
-                double uni = ((double) gt[a + 2] - gt[a]) * ((double) gt[a + 3] - gt[a + 1])
-                        + ((double) pred[b + 2] - pred[b]) * ((double) pred[b + 3] - pred[b + 1]) - inter;
-                double iou = inter / uni;
-                if (iou > best) {
-                    best = iou;
-                    bestJ = j;
-                    bestInter = inter;
-                    bestUni = uni;
-                }
-            }
-            double c = conf[p0 + k];
-            if (bestJ >= 0 && 2.0 * bestInter > bestUni) {
-                used[bestJ] = true;
-                match[p0 + k] = bestJ;
-                sIou += best;
-                sConf += c;
+        for (int k = off; k < off + p; k++) {
+            if (matchedGt[k] >= 0) {
+                sIou += matchedIou[k];
+                sConf += conf[k];
             } else {
-                match[p0 + k] = -1;
-                sConf += 1.0 - c;
+                sIou += 0; // upstream adds iou * 0 terms: -0.0 + 0 is +0.0
+                sConf += unmatchedConf[k];
             }
         }
         double r = p == 0 ? 0.0 : sIou / (double) Math.max(g, p);
         double cr = p == 0 ? 0.0 : sConf / (double) p;
-        iouReward[i] = r > 1 ? 1.0 : r;
-        confReward[i] = cr > 1 ? 1.0 : (cr < 0 ? 0.0 : cr);
+        return new double[] {r > 1 ? 1.0 : r, cr > 1 ? 1.0 : (cr < 0 ? 0.0 : cr)};
+    }
+
+    private static void one(float[] pred, double[] conf, int p0, int p, float[] gt, int g0, int g, int[] match,
+                            double[] matchedIou, double[] unmatchedConf, double[] iouReward, double[] confReward, int i) {
+        GreedyMatch.match(p, g, (j, k) -> {
+            int a = 4 * (g0 + j);
+            int b = 4 * (p0 + k);
+            return BoxIou.visualRft(gt[a], gt[a + 1], gt[a + 2], gt[a + 3], pred[b], pred[b + 1], pred[b + 2], pred[b + 3]);
+        }, p0, match, matchedIou);
+        for (int k = p0; k < p0 + p; k++) {
+            unmatchedConf[k] = 1.0 - conf[k];
+        }
+        double[] r = rewards(p, g, p0, match, matchedIou, conf, unmatchedConf);
+        iouReward[i] = r[0];
+        confReward[i] = r[1];
     }
 }

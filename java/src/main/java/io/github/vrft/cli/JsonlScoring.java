@@ -10,10 +10,13 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.vrft.backend.Backend;
 import io.github.vrft.reward.Component;
 import io.github.vrft.reward.RecModel;
 import io.github.vrft.reward.VlmR1Inputs;
 import io.github.vrft.reward.VlmR1Method;
+import io.github.vrft.reward.RewardBatch;
+import io.github.vrft.reward.RewardRequest;
 import io.github.vrft.reward.RewardScore;
 import io.github.vrft.reward.RewardScorer;
 import io.github.vrft.reward.Task;
@@ -32,7 +35,7 @@ import java.util.function.Function;
 import java.util.stream.IntStream;
 
 /**
- * Scores a JSON Lines file of rollouts (DESIGN §5): one completion per line in, the same line plus
+ * Scores a JSON Lines file of rollouts (the schema is in the README): one completion per line in, the same line plus
  * {@code rewards}, {@code advantage} and {@code diagnostics} out, in input order.
  *
  * <p>Two passes over the file: the first counts the lines of each {@code prompt_id}; the second scores in
@@ -51,18 +54,22 @@ public final class JsonlScoring {
     private static final int CHUNK = 4096;
 
     private final RewardScorer scorer;
+    private final Backend backend;
     private final Function<float[], float[]> groupAdvantage;
     private final PrintStream err;
     private final Progress progress;
 
     /**
-     * @param scorer         scores one completion
+     * @param scorer         the reward options (the text phase)
+     * @param backend        where the numeric phase runs
      * @param groupAdvantage the advantages of one group from its float32 totals
      * @param err            where bad lines are reported
      * @param progress       progress display (or {@link Progress#NONE})
      */
-    public JsonlScoring(RewardScorer scorer, Function<float[], float[]> groupAdvantage, PrintStream err, Progress progress) {
+    public JsonlScoring(RewardScorer scorer, Backend backend, Function<float[], float[]> groupAdvantage, PrintStream err,
+                        Progress progress) {
         this.scorer = scorer;
+        this.backend = backend;
         this.groupAdvantage = groupAdvantage;
         this.err = err;
         this.progress = progress;
@@ -124,6 +131,7 @@ public final class JsonlScoring {
         final long lineNo;
         final String text;
         ObjectNode node;
+        RewardRequest request;
         RewardScore score;
         Group group;
         float advantage = Float.NaN;
@@ -260,12 +268,35 @@ public final class JsonlScoring {
         gen.writeRaw('\n');
     }
 
+    /**
+     * A chunk through the pipeline: each line read (in parallel), then the batch's text phase and its numeric
+     * phase on the backend ({@link RewardBatch}); a row that is bad input keeps its message.
+     */
     private void scoreChunk(List<Row> chunk) {
         IntStream range = IntStream.range(0, chunk.size());
-        (chunk.size() >= 256 ? range.parallel() : range).forEach(i -> scoreRow(chunk.get(i)));
+        (chunk.size() >= 256 ? range.parallel() : range).forEach(i -> readRow(chunk.get(i)));
+        List<Row> valid = new ArrayList<>(chunk.size());
+        List<RewardRequest> requests = new ArrayList<>(chunk.size());
+        for (Row row : chunk) {
+            if (row.error == null) {
+                valid.add(row);
+                requests.add(row.request);
+            }
+        }
+        RewardBatch batch = RewardBatch.prepare(scorer, requests);
+        List<RewardScore> scores = batch.compute(backend);
+        for (int i = 0; i < valid.size(); i++) {
+            Row row = valid.get(i);
+            row.request = null;
+            if (batch.error(i) != null) {
+                row.error = batch.error(i); // a task the profile does not score, a method of the wrong kind
+            } else {
+                row.score = scores.get(i);
+            }
+        }
     }
 
-    private void scoreRow(Row row) {
+    private void readRow(Row row) {
         if (row.error != null) {
             return; // unreadable line (bad UTF-8, too long)
         }
@@ -323,15 +354,7 @@ public final class JsonlScoring {
             row.error = e.getMessage();
             return;
         }
-        try {
-            row.score = scorer.score(task, completion, obj.get("solution").asText(), inputs);
-        } catch (IllegalArgumentException e) {
-            row.error = e.getMessage(); // a task the profile does not score, a method of the wrong kind
-        } catch (RuntimeException | StackOverflowError e) {
-            // The scorer turns malformed completions into 0-with-a-reason; anything else is our bug, but one
-            // line must not take down a scoring run.
-            row.error = "internal error while scoring: " + e;
-        }
+        row.request = new RewardRequest(task, completion, obj.get("solution").asText(), inputs);
     }
 
     /**

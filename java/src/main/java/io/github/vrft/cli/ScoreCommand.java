@@ -1,5 +1,7 @@
 package io.github.vrft.cli;
 
+import io.github.vrft.backend.Backend;
+import io.github.vrft.backend.Backends;
 import io.github.vrft.grpo.AdvantageFlavor;
 import io.github.vrft.grpo.GroupAdvantages;
 import io.github.vrft.grpo.Groups;
@@ -64,6 +66,12 @@ final class ScoreCommand implements Callable<Integer> {
                     + "trl-none, verl, verl-no-std, verl-vectorized, openrlhf, openrlhf-dr-grpo. Default: ${DEFAULT-VALUE}.")
     String advantage;
 
+    @Option(names = "--backend", paramLabel = "NAME", defaultValue = "auto",
+            description = "Where the numeric phase (detection matching and rewards) runs: cpu, jcuda, panama or auto "
+                    + "(a GPU from the measured crossover, else the CPU; never fails for want of a GPU). The output is "
+                    + "the same on every backend. Default: ${DEFAULT-VALUE}.")
+    String backendName;
+
     @Option(names = "--no-progress", description = "No progress bar (it shows only when stderr is a terminal).")
     boolean noProgress;
 
@@ -84,6 +92,19 @@ final class ScoreCommand implements Callable<Integer> {
             System.err.println("vrft score: " + e.getMessage());
             return 2;
         }
+        Backend backend;
+        try {
+            backend = Backends.open(backendName);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            System.err.println("vrft score: --backend " + backendName + ": " + e.getMessage());
+            return 2;
+        }
+        try (backend) {
+            return score(options, flavor, backend);
+        }
+    }
+
+    private int score(RewardOptions options, AdvantageFlavor flavor, Backend backend) throws IOException {
         boolean sample = input == null;
         Path path;
         Path temp = null;
@@ -114,7 +135,7 @@ final class ScoreCommand implements Callable<Integer> {
         }
         boolean terminal = System.console() != null && System.console().isTerminal();
         Progress progress = !noProgress && terminal ? new Progress(System.err, "scoring") : Progress.NONE;
-        JsonlScoring scoring = new JsonlScoring(new RewardScorer(options),
+        JsonlScoring scoring = new JsonlScoring(new RewardScorer(options), backend,
                 r -> groupAdvantages(r, flavor), System.err, progress);
         JsonlScoring.Summary summary;
         String out = output != null ? output : (sample ? null : "-");
@@ -139,6 +160,9 @@ final class ScoreCommand implements Callable<Integer> {
         if (sample || !quiet) {
             PrintStream table = sample && (out == null || !out.equals("-")) ? System.out : System.err;
             printSummary(table, summary, options, sample);
+            if (!sample) {
+                table.println("backend: " + backend.describe());
+            }
         }
         return summary.badLines() > 0 ? 1 : 0;
     }

@@ -41,7 +41,7 @@ public enum AdvantageFlavor {
     }
 
     /**
-     * The kernels' code for this flavour ({@code VRFT_ADV_*} of {@code cuda/include/vrft_math.h}), or -1 for
+     * The kernels' code for this flavour ({@code VRFT_ADV_*} of {@code cuda/include/vrft_abi.h}), or -1 for
      * the flavours that run on the CPU only (visual-rft's float32 statistics, trl-batch, verl-vectorized).
      */
     public int deviceCode() {

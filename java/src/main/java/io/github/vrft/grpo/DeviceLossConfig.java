@@ -8,7 +8,7 @@ import java.util.Optional;
 
 /**
  * The loss options as the CUDA kernels take them: the C struct {@code vrft_loss_cfg} of
- * {@code cuda/include/vrft_math.h}, laid out by {@link #LAYOUT}. The device path covers TRL's clipped family
+ * {@code cuda/include/vrft_abi.h}, laid out by {@link #LAYOUT}. The device path covers TRL's clipped family
  * (grpo, bnpo, dr_grpo, dapo; token and sequence level; delta; k3 KL with and without bias correction; IS
  * weights) and verl vanilla (dual clip, the four aggregation modes, every KL estimator); other modes run on
  * the CPU backend, and {@link #of} says so by returning empty.
@@ -28,6 +28,11 @@ public final class DeviceLossConfig {
             ValueLayout.JAVA_DOUBLE.withName("batch_num_tokens"), ValueLayout.JAVA_DOUBLE.withName("global_batch_size"),
             ValueLayout.JAVA_DOUBLE.withName("loss_scale_factor"));
 
+    /** {@code VRFT_LOSS_TRL_CLIPPED}, {@code VRFT_LOSS_VERL_VANILLA}, {@code VRFT_KL_NONE} of vrft_abi.h. */
+    static final int ABI_LOSS_TRL_CLIPPED = 0;
+    static final int ABI_LOSS_VERL_VANILLA = 1;
+    static final int ABI_KL_NONE = -1;
+
     private final int[] ints;
     private final double[] doubles;
     /** The options it came from (the metrics are assembled on the host from the kernel's sums). */
@@ -42,27 +47,21 @@ public final class DeviceLossConfig {
     /** The device form of {@code options} for a rows × cols batch, or empty when the kernels do not cover the mode. */
     public static Optional<DeviceLossConfig> of(LossOptions options, int rows, int cols) {
         if (options instanceof TrlLossOptions o) {
-            int lt = switch (o.lossType) {
-                case GRPO -> 0;
-                case BNPO -> 1;
-                case DR_GRPO -> 2;
-                case DAPO -> 3;
-                default -> -1;
-            };
+            int lt = o.lossType.abiCode();
             if (lt < 0) {
                 return Optional.empty();
             }
             boolean seq = o.importanceSamplingLevel == TrlLossOptions.ImportanceSamplingLevel.SEQUENCE;
             return Optional.of(new DeviceLossConfig(
-                    new int[] {0, lt, seq ? 1 : 0, o.useBiasCorrectionKl ? 1 : 0, -1, rows, cols},
+                    new int[] {ABI_LOSS_TRL_CLIPPED, lt, seq ? 1 : 0, o.useBiasCorrectionKl ? 1 : 0, ABI_KL_NONE, rows, cols},
                     new double[] {o.epsilon, o.epsilonHigh, o.delta == null ? -1 : o.delta, o.beta, 0,
                         o.gradientAccumulationSteps, o.numItemsInBatch == null ? -1 : o.numItemsInBatch,
                         o.numProcesses, o.maxCompletionLength, 1, -1, -1, -1}, options));
         }
         if (options instanceof VerlLossOptions o && o.policyLoss == VerlLossOptions.PolicyLoss.VANILLA) {
-            int kl = o.klLossType == null ? -1 : o.klLossType.code();
+            int kl = o.klLossType == null ? ABI_KL_NONE : o.klLossType.code();
             return Optional.of(new DeviceLossConfig(
-                    new int[] {1, o.lossAggMode.ordinal(), 0, 0, kl, rows, cols},
+                    new int[] {ABI_LOSS_VERL_VANILLA, o.lossAggMode.abiCode(), 0, 0, kl, rows, cols},
                     new double[] {o.clipRatioLow, o.clipRatioHigh, -1, o.klLossCoef, o.clipRatioC, 1, -1, 1, 1,
                         o.dpSize, o.batchNumTokens == null ? -1 : o.batchNumTokens,
                         o.globalBatchSize == null ? -1 : o.globalBatchSize,
@@ -91,27 +90,23 @@ public final class DeviceLossConfig {
         }
     }
 
-    /** Number of partial sums the token kernel writes per block (see cuda/policy_loss.cu). */
-    public static final int PARTIALS = 9;
+    /** Number of partial sums the token kernel writes per block ({@code VRFT_SUMS}). */
+    public static final int PARTIALS = LossPartial.COUNT;
 
     /**
-     * The loss and the trainer's metrics from the kernel's summed partials and per-row clip counts, with the
-     * same names and normalisations as the CPU path ({@link TrlPolicyLoss}, {@link VerlFamilyLoss}).
+     * The loss and the trainer's metrics from the kernel's summed partials and per-row clip counts, through
+     * the same assembly as the CPU path ({@link LossMetrics}).
      *
-     * @param sums        the {@value #PARTIALS} partials summed over blocks in block order: loss, Σ|W·ℓ|, Σ kl,
-     *                    low, high, clipfrac, ppo_kl, lower, Σ W·kl
+     * @param sums        the {@link LossPartial}s summed over blocks in block order
      * @param rowLowHigh  per row: tokens counted low, tokens counted high (2 ints per row)
      */
     public LossResult result(TokenBatch b, double[] sums, int[] rowLowHigh, float[] grad, float[] perToken,
                              float[] perKl) {
         int[] len = b.rowLengths();
         double tokens = TokenBatch.sum(len);
-        java.util.Map<String, Double> m = new java.util.LinkedHashMap<>();
-        if (ints[0] == 0) {
-            double beta = doubles[3];
-            if (beta != 0.0) {
-                m.put("kl", sums[2] / Math.max(tokens, 1.0));
-            }
+        double loss = LossPartial.LOSS.of(sums);
+        double lossAbs = LossPartial.ABS_LOSS.of(sums);
+        if (ints[0] == ABI_LOSS_TRL_CLIPPED) {
             boolean seq = ints[2] == 1;
             double low = 0;
             double high = 0;
@@ -133,33 +128,22 @@ public final class DeviceLossConfig {
                 }
             }
             if (!seq) {
-                low = sums[3];
-                high = sums[4];
+                low = LossPartial.LOW.of(sums);
+                high = LossPartial.HIGH.of(sums);
             }
-            double den = seq ? b.rows : Math.max(tokens, 1.0);
-            m.put("clip_ratio/low_mean", low / den);
-            m.put("clip_ratio/high_mean", high / den);
-            m.put("clip_ratio/region_mean", (low + high) / den);
-            m.put("clip_ratio/low_min", lowMin);
-            m.put("clip_ratio/high_max", highMax);
-            return new LossResult(sums[0], sums[1], grad, perToken, perKl, m);
+            // low and high exclude each other per token (their advantages have opposite signs)
+            return new LossResult(loss, lossAbs, grad, perToken, perKl, LossMetrics.trl(doubles[3] != 0.0,
+                    LossPartial.KL.of(sums), tokens, true, seq, b.rows, low, high, low + high, lowMin, highMax));
         }
-        double mm = tokens + 1e-8;
-        double coef = doubles[3];
-        m.put("actor/pg_clipfrac", sums[5] / mm);
-        m.put("actor/ppo_kl", sums[6] / mm);
-        m.put("actor/pg_clipfrac_lower", sums[7] / mm);
-        double pg = sums[0];
-        if (ints[4] >= 0) {
-            m.put("actor/kl_loss", sums[8]);
-            pg = sums[0] - coef * sums[8];
-        }
-        m.put("actor/pg_loss", pg);
-        return new LossResult(sums[0], sums[1], grad, perToken, perKl, m);
+        boolean klOn = ints[4] != ABI_KL_NONE;
+        double klLoss = LossPartial.WEIGHTED_KL.of(sums);
+        double pg = klOn ? loss - doubles[3] * klLoss : loss;
+        return new LossResult(loss, lossAbs, grad, perToken, perKl, LossMetrics.verlFamily(true, true, false, true, klOn,
+                pg, klLoss, LossPartial.CLIPFRAC.of(sums), LossPartial.PPO_KL.of(sums), LossPartial.LOWER.of(sums), tokens));
     }
 
     /** Whether the KL output is produced (TRL beta != 0, verl use_kl_loss). */
     public boolean hasKl() {
-        return ints[0] == 0 ? doubles[3] != 0.0 : ints[4] >= 0;
+        return ints[0] == ABI_LOSS_TRL_CLIPPED ? doubles[3] != 0.0 : ints[4] != ABI_KL_NONE;
     }
 }

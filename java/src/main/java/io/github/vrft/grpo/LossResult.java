@@ -1,5 +1,6 @@
 package io.github.vrft.grpo;
 
+import java.nio.FloatBuffer;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -37,25 +38,40 @@ public final class LossResult {
 
     /**
      * Σ|W·ℓ| over the tokens: the scale of the terms that the loss sums. GRPO losses nearly cancel across a
-     * group, so compare losses relative to this, not to the loss itself (spec §13).
+     * group, so compare losses relative to this, not to the loss itself (docs/grpo.md, "Comparing losses").
      */
     public double lossAbsSum() {
         return lossAbsSum;
     }
 
-    /** dJ/d logp, B×T row-major; exactly 0 at masked positions. */
+    /** dJ/d logp, B×T row-major; exactly 0 at masked positions. A copy: see {@link #gradLogpView()} for none. */
     public float[] gradLogp() {
-        return gradLogp;
+        return gradLogp.clone();
     }
 
-    /** ℓ per token (policy term × IS weight + β·KL), 0 at masked positions. */
+    /** ℓ per token (policy term × IS weight + β·KL), 0 at masked positions. A copy. */
     public float[] perTokenLoss() {
-        return perTokenLoss;
+        return perTokenLoss.clone();
     }
 
-    /** The KL estimator per token, 0 at masked positions; null when the loss has no KL term. */
+    /** The KL estimator per token, 0 at masked positions; null when the loss has no KL term. A copy. */
     public float[] perTokenKl() {
-        return perTokenKl;
+        return perTokenKl == null ? null : perTokenKl.clone();
+    }
+
+    /** {@link #gradLogp()} without a copy: a read-only view of the result's own array. */
+    public FloatBuffer gradLogpView() {
+        return FloatBuffer.wrap(gradLogp).asReadOnlyBuffer();
+    }
+
+    /** {@link #perTokenLoss()} without a copy: a read-only view. */
+    public FloatBuffer perTokenLossView() {
+        return FloatBuffer.wrap(perTokenLoss).asReadOnlyBuffer();
+    }
+
+    /** {@link #perTokenKl()} without a copy: a read-only view, or null when the loss has no KL term. */
+    public FloatBuffer perTokenKlView() {
+        return perTokenKl == null ? null : FloatBuffer.wrap(perTokenKl).asReadOnlyBuffer();
     }
 
     /** The metrics the trainer logs, under its names. */

@@ -28,9 +28,13 @@ public final class OpenRlhfLossOptions implements LossOptions {
     public enum KlEstimator {
         K1, K2, K3;
 
-        /** The estimator's code in cuda/include/vrft_math.h ({@code vrft_kl}): 8, 9, 10. */
+        /** The estimator's code ({@code VRFT_KL_OPENRLHF_*} of cuda/include/vrft_abi.h, read by {@code vrft_kl}). */
         int code() {
-            return 8 + ordinal();
+            return switch (this) {
+                case K1 -> 8;
+                case K2 -> 9;
+                case K3 -> 10;
+            };
         }
 
         public static KlEstimator parse(String s) {

@@ -32,6 +32,17 @@ public final class TrlLossOptions implements LossOptions {
         boolean clippedFamily() {
             return this == GRPO || this == BNPO || this == DR_GRPO || this == DAPO || this == LUSPO;
         }
+
+        /** The kernels' code ({@code VRFT_TRL_*} of cuda/include/vrft_abi.h), or -1 for a type without a kernel. */
+        int abiCode() {
+            return switch (this) {
+                case GRPO -> 0;
+                case BNPO -> 1;
+                case DR_GRPO -> 2;
+                case DAPO -> 3;
+                case CISPO, SAPO, VESPO, LUSPO -> -1;
+            };
+        }
     }
 
     /** TRL {@code importance_sampling_level}. */

@@ -229,18 +229,8 @@ final class TrlPolicyLoss {
         // Metrics: TRL's global masked mean; over rows (÷B, empty rows counted) for sequence-level values.
         double tokDen = Math.max((double) tokens, 1.0);
         double seqDen = rows;
-        Map<String, Double> metrics = new LinkedHashMap<>();
-        if (klOn) {
-            metrics.put("kl", klSum / tokDen);
-        }
-        if (type.clippedFamily()) {
-            double den = seqLevel ? seqDen : tokDen;
-            metrics.put("clip_ratio/low_mean", lowSum / den);
-            metrics.put("clip_ratio/high_mean", highSum / den);
-            metrics.put("clip_ratio/region_mean", regionSum / den);
-            metrics.put("clip_ratio/low_min", lowMin);
-            metrics.put("clip_ratio/high_max", highMax);
-        }
+        Map<String, Double> metrics = LossMetrics.trl(klOn, klSum, tokens, type.clippedFamily(), seqLevel, rows, lowSum,
+                highSum, regionSum, lowMin, highMax);
         if (type == TrlLossOptions.LossType.CISPO) {
             metrics.put("cispo_clip_ratio", cispoSum / (seqLevel ? seqDen : tokDen));
         }

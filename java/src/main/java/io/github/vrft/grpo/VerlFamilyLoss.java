@@ -217,26 +217,8 @@ final class VerlFamilyLoss {
         double ppoKl = acc[4];
         double lower = acc[5];
         double lossAbs = acc[2];
-        double mmDen = tokens + (verl ? 1e-8 : 0.0);
-        Map<String, Double> metrics = new LinkedHashMap<>();
-        if (verl) {
-            if (c.policy != Policy.GPG) {
-                metrics.put("actor/pg_clipfrac", c.policy == Policy.SAPO ? 0.0 : clipfrac / mmDen);
-                metrics.put("actor/ppo_kl", ppoKl / mmDen);
-                metrics.put("actor/pg_clipfrac_lower", c.policy == Policy.VANILLA ? lower / mmDen : 0.0);
-            }
-            if (klOn) {
-                metrics.put("actor/kl_loss", klLoss);
-            }
-            metrics.put("actor/pg_loss", pgLoss);
-        } else {
-            metrics.put("ppo_clip_ratio", clipfrac / mmDen);
-            metrics.put("ppo_kl", ppoKl / mmDen);
-            if (klOn) {
-                metrics.put("kl", klLoss);
-            }
-            metrics.put("policy_loss", pgLoss);
-        }
+        Map<String, Double> metrics = LossMetrics.verlFamily(verl, c.policy != Policy.GPG, c.policy == Policy.SAPO,
+                c.policy == Policy.VANILLA, klOn, pgLoss, klLoss, clipfrac, ppoKl, lower, tokens);
         double total = klOn ? pgLoss + c.klCoef * klLoss : pgLoss;
         return new LossResult(total, lossAbs, grad, perToken, perKl, metrics);
     }

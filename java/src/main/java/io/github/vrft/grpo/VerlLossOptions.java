@@ -32,15 +32,22 @@ public final class VerlLossOptions implements LossOptions {
 
     /** verl {@code loss_agg_mode}. */
     public enum LossAggMode {
-        TOKEN_MEAN("token-mean"),
-        SEQ_MEAN_TOKEN_SUM("seq-mean-token-sum"),
-        SEQ_MEAN_TOKEN_MEAN("seq-mean-token-mean"),
-        SEQ_MEAN_TOKEN_SUM_NORM("seq-mean-token-sum-norm");
+        TOKEN_MEAN("token-mean", 0),
+        SEQ_MEAN_TOKEN_SUM("seq-mean-token-sum", 1),
+        SEQ_MEAN_TOKEN_MEAN("seq-mean-token-mean", 2),
+        SEQ_MEAN_TOKEN_SUM_NORM("seq-mean-token-sum-norm", 3);
 
         private final String id;
+        private final int abiCode;
 
-        LossAggMode(String id) {
+        LossAggMode(String id, int abiCode) {
             this.id = id;
+            this.abiCode = abiCode;
+        }
+
+        /** The kernels' code ({@code VRFT_AGG_*} of cuda/include/vrft_abi.h). */
+        int abiCode() {
+            return abiCode;
         }
 
         public String id() {
@@ -60,22 +67,24 @@ public final class VerlLossOptions implements LossOptions {
 
     /** verl {@code kl_loss_type}; the {@code +} variants keep the base value and use the k2 gradient x − x_ref. */
     public enum KlLossType {
-        K1("k1"), ABS("abs"), MSE("mse"), LOW_VAR_KL("low_var_kl"),
-        K1_PLUS("k1+"), ABS_PLUS("abs+"), MSE_PLUS("mse+"), LOW_VAR_KL_PLUS("low_var_kl+");
+        K1("k1", 0), ABS("abs", 1), MSE("mse", 2), LOW_VAR_KL("low_var_kl", 3),
+        K1_PLUS("k1+", 4), ABS_PLUS("abs+", 5), MSE_PLUS("mse+", 6), LOW_VAR_KL_PLUS("low_var_kl+", 7);
 
         private final String id;
+        private final int code;
 
-        KlLossType(String id) {
+        KlLossType(String id, int code) {
             this.id = id;
+            this.code = code;
         }
 
         public String id() {
             return id;
         }
 
-        /** The estimator's code in cuda/include/vrft_math.h ({@code vrft_kl}): 0-3, +4 for the '+' forms. */
+        /** The estimator's code ({@code VRFT_KL_*} of cuda/include/vrft_abi.h, read by {@code vrft_kl}). */
         int code() {
-            return ordinal();
+            return code;
         }
 
         /** Accepts verl's aliases: {@code kl} = k1, {@code k2} = mse, {@code k3} = low_var_kl, each with {@code +}. */

@@ -6,6 +6,8 @@ import io.github.vrft.answer.PyNum;
 import io.github.vrft.answer.PySort;
 import io.github.vrft.answer.PyText;
 import io.github.vrft.box.BoxIou;
+import io.github.vrft.box.DetectionMatch;
+import io.github.vrft.box.GreedyMatch;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -27,12 +29,42 @@ import java.util.Set;
 final class DetectionReward {
     private DetectionReward() {}
 
+    /** What the text phase leaves: the components, or the numeric arrays still to match and score. */
+    sealed interface Outcome permits Result, Numeric {}
+
     /** Both detection components of one completion. */
-    record Result(Component iou, Component confidence) {}
+    record Result(Component iou, Component confidence) implements Outcome {}
 
-    private static final double MATCH_THRESHOLD = 0.5;
+    /**
+     * A completion whose boxes are plain numbers exact in float32 and whose confidences are plain numbers: the
+     * de-duplicated predictions in upstream's confidence order ({@code pred}, 4 floats a box, with {@code conf})
+     * and the ground truth ({@code gt}). Matching and scoring these arrays on any backend gives what upstream
+     * gives, since upstream's float64 arithmetic on these values is the backend's.
+     */
+    record Numeric(float[] pred, double[] conf, float[] gt) implements Outcome {
+        /** The two components from a backend's results for this completion (row {@code i} of {@code r}). */
+        Result components(DetectionMatch.Result r, int i, int predFrom) {
+            int p = conf.length;
+            return DetectionReward.components(r.iouReward()[i], r.confidenceReward()[i], gt.length / 4,
+                    matchedCount(r.matchedGt(), predFrom, p));
+        }
+    }
 
+    /** Scores one completion on the CPU (the text phase, then the numeric phase when it applies). */
     static Result score(String completion, String solution, Profile profile) {
+        Outcome o = prepare(completion, solution, profile);
+        return o instanceof Numeric n ? score(n) : (Result) o;
+    }
+
+    /** The numeric phase of one completion on the CPU. */
+    static Result score(Numeric n) {
+        DetectionMatch.Result r = DetectionMatch.compute(n.pred, n.conf, new long[] {0, n.conf.length}, n.gt,
+                new long[] {0, n.gt.length / 4});
+        return n.components(r, 0, 0);
+    }
+
+    /** The text phase: parse, de-duplicate and order; everything that depends on Python objects is done here. */
+    static Outcome prepare(String completion, String solution, Profile profile) {
         String body = PyText.firstAnswerNoDotall(completion);
         String student = PyText.strip(body != null ? body : completion);
         // Upstream wraps the answer as '<answer>' + student + '</answer>' and applies its repairs to the
@@ -256,7 +288,7 @@ final class DetectionReward {
         return e; // Long, String, None
     }
 
-    private static Result scoreBoxes(List<Map<?, ?>> preds, Parsed gt, Profile profile) {
+    private static Outcome scoreBoxes(List<Map<?, ?>> preds, Parsed gt, Profile profile) {
         int p = preds.size();
         Object[] conf = new Object[p];
         for (int i = 0; i < p; i++) {
@@ -288,7 +320,13 @@ final class DetectionReward {
             Object item = gtItems.get(i);
             gtXy[i] = item instanceof Map<?, ?> gm ? smallBox(gm.get("Position")) : null;
         }
-        Match m = greedyMatch(p, g, (gi, k) -> {
+        Numeric numeric = numeric(predXy, gtXy, conf, order);
+        if (numeric != null) {
+            return numeric;
+        }
+        int[] matchedGt = new int[p];
+        double[] matchedIou = new double[p];
+        GreedyMatch.match(p, g, (gi, k) -> {
             double[] a = gtXy[gi];
             double[] b = predXy[k];
             if (a != null && b != null) {
@@ -297,32 +335,69 @@ final class DetectionReward {
             // the general path raises where upstream raises (not a dict, no Position, not 4 numbers, ...)
             return calculateIou(subscriptable(gtItems.get(gi), "Position").get("Position"),
                     preds.get(order[k]).get("Position"));
-        });
-        double iouSum = 0.0;
-        double confSum = 0.0;
-        int matchedCount = 0;
+        }, 0, matchedGt, matchedIou);
+        // Python arithmetic for each confidence term (exact for big ints), then the shared assembly.
+        double[] confMatched = new double[p];
+        double[] confUnmatched = new double[p];
         for (int k = 0; k < p; k++) {
             Object c = conf[order[k]];
-            if (m.gt[k] >= 0) {
-                matchedCount++;
-                iouSum += m.iou[k];
-                confSum += PyNum.toFloat(c);
+            if (matchedGt[k] >= 0) {
+                confMatched[k] = PyNum.toFloat(c);
             } else {
-                iouSum += 0;
-                confSum += PyNum.toFloat(PyNum.sub(1L, c)); // (1 - 0) * (1 - c)
+                confUnmatched[k] = PyNum.toFloat(PyNum.sub(1L, c)); // (1 - 0) * (1 - c)
             }
         }
-        double iouReward = iouSum / (g >= p ? g : p);
-        if (iouReward > 1) {
-            iouReward = 1.0;
+        double[] r = DetectionMatch.rewards(p, g, 0, matchedGt, matchedIou, confMatched, confUnmatched);
+        return components(r[0], r[1], g, matchedCount(matchedGt, 0, p));
+    }
+
+    static int matchedCount(int[] matchedGt, int from, int count) {
+        int n = 0;
+        for (int k = from; k < from + count; k++) {
+            n += matchedGt[k] >= 0 ? 1 : 0;
         }
-        double confReward = confSum / p;
-        if (confReward > 1) {
-            confReward = 1.0;
+        return n;
+    }
+
+    /**
+     * The arrays of a completion whose every Position is four small numbers exact in float32 (NaN is not: it
+     * stays on the exact path) and whose confidences are small numbers, else null. For such a completion no
+     * IoU raises, and {@code float(c)} and {@code float(1 - c)} are the doubles {@code c} and {@code 1.0 - c}.
+     */
+    private static Numeric numeric(double[][] predXy, double[][] gtXy, Object[] conf, int[] order) {
+        float[] pred = new float[4 * predXy.length];
+        double[] c = new double[predXy.length];
+        for (int k = 0; k < predXy.length; k++) {
+            if (!float32Exact(predXy[k], pred, 4 * k) || !PyNum.isSmall(conf[order[k]])) {
+                return null;
+            }
+            c[k] = PyNum.smallValue(conf[order[k]]);
         }
-        if (confReward < 0) {
-            confReward = 0.0;
+        float[] gt = new float[4 * gtXy.length];
+        for (int j = 0; j < gtXy.length; j++) {
+            if (!float32Exact(gtXy[j], gt, 4 * j)) {
+                return null;
+            }
         }
+        return new Numeric(pred, c, gt);
+    }
+
+    private static boolean float32Exact(double[] box, float[] out, int at) {
+        if (box == null) {
+            return false;
+        }
+        for (int i = 0; i < 4; i++) {
+            float f = (float) box[i];
+            if ((double) f != box[i]) { // also false for NaN
+                return false;
+            }
+            out[at + i] = f;
+        }
+        return true;
+    }
+
+    /** The two components with upstream's names and, for a zero or NaN, the reason. */
+    static Result components(double iouReward, double confReward, int g, int matchedCount) {
         String iouWhy = null;
         if (iouReward == 0) {
             iouWhy = g == 0 ? "ground truth is an empty list: nothing to match"
@@ -337,48 +412,6 @@ final class DetectionReward {
         }
         return new Result(new Component("accuracy_iou", iouReward, iouWhy),
                 new Component("accuracy_confidence", confReward, confWhy));
-    }
-
-    /** IoU of ground-truth box {@code gt} and the {@code k}-th prediction in confidence order; may raise. */
-    @FunctionalInterface
-    interface IouFn {
-        double iou(int gt, int k);
-    }
-
-    /** For each prediction in confidence order: the matched ground-truth index (or -1) and its IoU. */
-    record Match(int[] gt, double[] iou) {}
-
-    /**
-     * {@code sort_and_calculate_iou}'s matching: each prediction, in confidence order, takes the first
-     * unmatched ground-truth box of strictly greatest IoU (scan from {@code best = 0}) when that IoU is
-     * {@code > 0.5}. IoU is evaluated only against unmatched boxes, as upstream, so a raising IoU raises at
-     * the same point.
-     */
-    static Match greedyMatch(int p, int g, IouFn fn) {
-        boolean[] used = new boolean[g];
-        int[] gt = new int[p];
-        double[] iou = new double[p];
-        for (int k = 0; k < p; k++) {
-            double best = 0;
-            int bestIdx = -1;
-            for (int i = 0; i < g; i++) {
-                if (!used[i]) {
-                    double v = fn.iou(i, k);
-                    if (v > best) {
-                        best = v;
-                        bestIdx = i;
-                    }
-                }
-            }
-            if (best > MATCH_THRESHOLD) {
-                used[bestIdx] = true;
-                gt[k] = bestIdx;
-                iou[k] = best;
-            } else {
-                gt[k] = -1;
-            }
-        }
-        return new Match(gt, iou);
     }
 
     private static void checkStrictConfidence(Object c, int i) {

@@ -1,6 +1,7 @@
 package io.github.vrft.reward;
 
 import io.github.vrft.Checks;
+import io.github.vrft.backend.Backend;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +14,7 @@ import java.util.function.Supplier;
  * <p>A malformed completion is not an error: it scores 0 and the component's reason says why; whatever a
  * completion holds, scoring it returns (a fault inside one reward function is that component's zero with
  * the reason). Null arguments are programming errors and throw {@link IllegalArgumentException} naming the
- * argument.
+ * argument. {@link #scoreBatch} scores many rows and reaches a {@link Backend} for the numeric part.
  */
 public final class RewardScorer {
     private final RewardOptions options;
@@ -44,6 +45,62 @@ public final class RewardScorer {
      *                                  of the wrong kind for the task, a qwen rec line without image size
      */
     public RewardScore score(Task task, String completion, String solution, VlmR1Inputs inputs) {
+        Prepared p = prepare(task, completion, solution, inputs);
+        if (p.numeric != null) {
+            return p.finish(guarded(List.of("accuracy_iou", "accuracy_confidence"), () -> {
+                DetectionReward.Result r = DetectionReward.score(p.numeric);
+                return List.of(r.iou(), r.confidence());
+            }));
+        }
+        return p.score;
+    }
+
+    /**
+     * Scores a batch: the text of every row is parsed on the CPU (in parallel for large batches), then the
+     * detection rows whose boxes and confidences are plain numbers are matched and scored on {@code backend}
+     * in one call; every other row keeps the exact CPU path. The scores are those of {@link #score} row by row,
+     * whichever the backend. See {@link RewardBatch} to keep going past bad rows.
+     *
+     * @throws IllegalArgumentException naming the first bad row ({@code rows[i]: ...}), before the backend runs
+     */
+    public List<RewardScore> scoreBatch(List<RewardRequest> rows, Backend backend) {
+        Checks.notNull(backend, "backend");
+        RewardBatch b = RewardBatch.prepare(this, rows);
+        for (int i = 0; i < b.size(); i++) {
+            if (b.error(i) != null) {
+                throw new IllegalArgumentException("rows[" + i + "]: " + b.error(i));
+            }
+        }
+        return b.compute(backend);
+    }
+
+    /**
+     * A row after the text phase: its score, or (a detection row with plain numeric boxes) the arrays still to
+     * compute, with the components around them.
+     */
+    static final class Prepared {
+        final Task task;
+        final RewardScore score;
+        final DetectionReward.Numeric numeric;
+        private final Component format;
+
+        private Prepared(Task task, RewardScore score, DetectionReward.Numeric numeric, Component format) {
+            this.task = task;
+            this.score = score;
+            this.numeric = numeric;
+            this.format = format;
+        }
+
+        /** The score once the numeric detection components are known. */
+        RewardScore finish(List<Component> detection) {
+            List<Component> parts = new ArrayList<>(3);
+            parts.addAll(detection);
+            parts.add(format);
+            return new RewardScore(task, parts, false);
+        }
+    }
+
+    Prepared prepare(Task task, String completion, String solution, VlmR1Inputs inputs) {
         Checks.notNull(task, "task");
         Checks.notNull(completion, "completion");
         Checks.notNull(solution, "solution");
@@ -55,7 +112,7 @@ public final class RewardScorer {
                     ? "rec, od and accuracy" : "detection, classification and grounding") + " (strict scores all)");
         }
         if (task.vlmR1()) {
-            return scoreVlmR1(task, completion, solution, inputs, profile);
+            return new Prepared(task, scoreVlmR1(task, completion, solution, inputs, profile), null, null);
         }
         boolean gate = options.mathVerifyGate() == MathVerifyGate.FIRST_Y1 && gateFires(completion, solution);
         List<Component> parts = new ArrayList<>(3);
@@ -65,10 +122,15 @@ public final class RewardScorer {
                     parts.add(new Component("accuracy_iou", 1.0, null));
                     parts.add(new Component("accuracy_confidence", 1.0, null));
                 } else {
-                    parts.addAll(guarded(List.of("accuracy_iou", "accuracy_confidence"), () -> {
-                        DetectionReward.Result r = DetectionReward.score(completion, solution, profile);
-                        return List.of(r.iou(), r.confidence());
-                    }));
+                    DetectionReward.Outcome[] o = new DetectionReward.Outcome[1];
+                    List<Component> text = guarded(List.of("accuracy_iou", "accuracy_confidence"), () -> {
+                        o[0] = DetectionReward.prepare(completion, solution, profile);
+                        return o[0] instanceof DetectionReward.Result r ? List.of(r.iou(), r.confidence()) : List.of();
+                    });
+                    if (o[0] instanceof DetectionReward.Numeric n && text.isEmpty()) {
+                        return new Prepared(task, null, n, guarded("format", () -> FormatReward.score(completion)));
+                    }
+                    parts.addAll(text);
                 }
             }
             case CLASSIFICATION -> parts.add(gate ? new Component("accuracy", 1.0, null)
@@ -78,7 +140,7 @@ public final class RewardScorer {
             default -> throw new AssertionError(task);
         }
         parts.add(guarded("format", () -> FormatReward.score(completion)));
-        return new RewardScore(task, parts, gate);
+        return new Prepared(task, new RewardScore(task, parts, gate), null, null);
     }
 
     /**

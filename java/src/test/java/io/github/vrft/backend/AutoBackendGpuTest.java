@@ -2,6 +2,7 @@ package io.github.vrft.backend;
 
 import io.github.vrft.grpo.AdvantageFlavor;
 import io.github.vrft.grpo.Groups;
+import io.github.vrft.grpo.GoldenParity;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
 
@@ -35,8 +36,8 @@ class AutoBackendGpuTest {
             }
             float[] rewards = {1, 0, 2, 2, 0.5f, 1, 3, 0};
             Groups g = Groups.contiguous(8, 4);
-            assertArrayEquals(new CpuBackend().groupAdvantages(rewards, g, AdvantageFlavor.TRL_GROUP),
-                    auto.groupAdvantages(rewards, g, AdvantageFlavor.TRL_GROUP), 1e-6f);
+            float[] cpu = new CpuBackend().groupAdvantages(rewards, g, AdvantageFlavor.TRL_GROUP);
+            GoldenParity.assertWithinOneUlp(cpu, auto.groupAdvantages(rewards, g, AdvantageFlavor.TRL_GROUP), "advantages");
         }
     }
 }

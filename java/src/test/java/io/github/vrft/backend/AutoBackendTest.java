@@ -43,7 +43,7 @@ class AutoBackendTest {
         }
 
         @Override
-        public DetectionMatch.Result detectionRewards(float[] pred, float[] conf, long[] predOff, float[] gt, long[] gtOff) {
+        public DetectionMatch.Result detectionRewards(float[] pred, double[] conf, long[] predOff, float[] gt, long[] gtOff) {
             calls.add("detection " + (predOff.length - 1));
             return cpu.detectionRewards(pred, conf, predOff, gt, gtOff);
         }
@@ -61,7 +61,7 @@ class AutoBackendTest {
         }
 
         @Override
-        public RewardStep rewardStep(float[] pred, float[] conf, long[] predOff, float[] gt, long[] gtOff, float[] format,
+        public RewardStep rewardStep(float[] pred, double[] conf, long[] predOff, float[] gt, long[] gtOff, float[] format,
                                      Groups groups, AdvantageFlavor flavor) {
             calls.add("step " + (predOff.length - 1));
             return cpu.rewardStep(pred, conf, predOff, gt, gtOff, format, groups, flavor);
@@ -79,9 +79,9 @@ class AutoBackendTest {
         Crossover c = new Crossover("stand-in", 4, 3, 10, 1000, "test");
         try (AutoBackend auto = new AutoBackend(gpu, c, "test")) {
             float[] box = {0, 0, 1, 1};
-            auto.rewardStep(new float[12], new float[3], new long[] {0, 1, 2, 3}, new float[12], new long[] {0, 1, 2, 3},
+            auto.rewardStep(new float[12], new double[3], new long[] {0, 1, 2, 3}, new float[12], new long[] {0, 1, 2, 3},
                     new float[3], Groups.contiguous(3, 3), AdvantageFlavor.TRL_GROUP);
-            auto.rewardStep(new float[16], new float[4], new long[] {0, 1, 2, 3, 4}, new float[16], new long[] {0, 1, 2, 3, 4},
+            auto.rewardStep(new float[16], new double[4], new long[] {0, 1, 2, 3, 4}, new float[16], new long[] {0, 1, 2, 3, 4},
                     new float[4], Groups.contiguous(4, 2), AdvantageFlavor.TRL_GROUP);
             auto.pairwiseIou(box, new long[] {0, 1}, box, new long[] {0, 1});
             auto.pairwiseIou(new float[12], new long[] {0, 1, 2, 3}, new float[12], new long[] {0, 1, 2, 3});

@@ -354,7 +354,7 @@ class ScoreCommandTest {
     @Test
     void writesToAWriterInInputOrder() throws IOException {
         JsonlScoring s = new JsonlScoring(new io.github.vrft.reward.RewardScorer(io.github.vrft.reward.RewardOptions.defaults()),
-                r -> GroupAdvantages.visualRft(r, Groups.contiguous(r.length, r.length)), System.err, Progress.NONE);
+                new io.github.vrft.backend.CpuBackend(), r -> GroupAdvantages.visualRft(r, Groups.contiguous(r.length, r.length)), System.err, Progress.NONE);
         StringWriter w = new StringWriter();
         JsonlScoring.Summary sum = s.run(write("w.jsonl", List.of(line("x", "classification", "garden phlox", CLS_GT),
                 line("y", "classification", "rose", CLS_GT))), w);

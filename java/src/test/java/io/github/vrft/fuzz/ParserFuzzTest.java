@@ -119,7 +119,7 @@ class ParserFuzzTest {
         try {
             Files.write(f, data);
             ByteArrayOutputStream err = new ByteArrayOutputStream();
-            JsonlScoring scoring = new JsonlScoring(VISUAL_RFT, r -> GroupAdvantages.compute(r,
+            JsonlScoring scoring = new JsonlScoring(VISUAL_RFT, new io.github.vrft.backend.CpuBackend(), r -> GroupAdvantages.compute(r,
                     Groups.contiguous(r.length, r.length), AdvantageFlavor.VISUAL_RFT),
                     new PrintStream(err, true, StandardCharsets.UTF_8), Progress.NONE);
             StringWriter out = new StringWriter();

@@ -1,6 +1,8 @@
 package io.github.vrft.reward;
 
 import io.github.vrft.box.BoxIou;
+import io.github.vrft.box.DetectionMatch;
+import io.github.vrft.box.GreedyMatch;
 import io.github.vrft.nativehost.HostLib;
 import org.junit.jupiter.api.Test;
 
@@ -14,8 +16,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The detection kernels' device math, built for the host (libvrft_host.so through FFM), against the CPU
- * backend: IoU bit for bit on float boxes; matching and both rewards bit for bit on integer boxes, where
- * the device's exact 2·inter > union decision and the CPU's rounded IoU > 0.5 agree.
+ * backend: IoU bit for bit on float boxes; matching and both rewards bit for bit (both sides compare the
+ * same float64 quotient with 0.5).
  */
 class HostDetectionMathTest {
 
@@ -57,39 +59,35 @@ class HostDetectionMathTest {
             }
             float[][] pred = new float[p][];
             float[] predFlat = new float[4 * Math.max(p, 1)];
-            float[] conf = new float[Math.max(p, 1)];
+            double[] conf = new double[Math.max(p, 1)];
             for (int k = 0; k < p; k++) {
                 float[] base = g > 0 && r.nextBoolean() ? gt[r.nextInt(g)] : box(r, true);
                 pred[k] = new float[] {base[0] + r.nextInt(-15, 16), base[1] + r.nextInt(-15, 16),
                     base[2] + r.nextInt(-15, 16), base[3] + r.nextInt(-15, 16)};
                 System.arraycopy(pred[k], 0, predFlat, 4 * k, 4);
-                conf[k] = r.nextInt(0, 101) / 100f; // already in confidence order is not needed by the math
+                conf[k] = r.nextInt(0, 101) / 100.0; // already in confidence order is not needed by the math
             }
-            // CPU: the same matcher and reward formulas DetectionReward uses
-            DetectionReward.Match m = DetectionReward.greedyMatch(p, g, (j, k) -> BoxIou.visualRft(
-                    gt[j][0], gt[j][1], gt[j][2], gt[j][3], pred[k][0], pred[k][1], pred[k][2], pred[k][3]));
-            double sIou = 0;
-            double sConf = 0;
+            // CPU: the same matcher and reward assembly DetectionReward uses
+            int[] mgt = new int[p];
+            double[] miou = new double[p];
+            GreedyMatch.match(p, g, (j, k) -> BoxIou.visualRft(
+                    gt[j][0], gt[j][1], gt[j][2], gt[j][3], pred[k][0], pred[k][1], pred[k][2], pred[k][3]), 0, mgt, miou);
+            double[] unmatched = new double[p];
             for (int k = 0; k < p; k++) {
-                if (m.gt()[k] >= 0) {
-                    sIou += m.iou()[k];
-                    sConf += conf[k];
-                } else {
-                    sIou += 0;
-                    sConf += 1.0 - conf[k];
-                }
+                unmatched[k] = 1.0 - conf[k];
             }
-            double iouReward = p == 0 ? 0 : Math.min(1.0, sIou / (g >= p ? g : p));
-            double confReward = p == 0 ? 0 : Math.max(0.0, Math.min(1.0, sConf / p));
+            double[] rw = DetectionMatch.rewards(p, g, 0, mgt, miou, conf, unmatched);
+            double iouReward = rw[0];
+            double confReward = rw[1];
             try (Arena arena = Arena.ofConfined()) {
                 MemorySegment match = arena.allocate(ValueLayout.JAVA_INT, Math.max(p, 1));
                 MemorySegment out = arena.allocate(ValueLayout.JAVA_DOUBLE, 2);
                 int rc = (int) HostLib.DETECTION.invokeExact(p, g, arena.allocateFrom(ValueLayout.JAVA_FLOAT, predFlat),
-                        arena.allocateFrom(ValueLayout.JAVA_FLOAT, conf), arena.allocateFrom(ValueLayout.JAVA_FLOAT, gtFlat),
+                        arena.allocateFrom(ValueLayout.JAVA_DOUBLE, conf), arena.allocateFrom(ValueLayout.JAVA_FLOAT, gtFlat),
                         match, out);
                 assertEquals(0, rc);
                 for (int k = 0; k < p; k++) {
-                    assertEquals(m.gt()[k], match.getAtIndex(ValueLayout.JAVA_INT, k), "trial " + trial + " pred " + k);
+                    assertEquals(mgt[k], match.getAtIndex(ValueLayout.JAVA_INT, k), "trial " + trial + " pred " + k);
                 }
                 assertEquals(iouReward, out.getAtIndex(ValueLayout.JAVA_DOUBLE, 0), 0.0, "trial " + trial + " accuracy_iou");
                 assertEquals(confReward, out.getAtIndex(ValueLayout.JAVA_DOUBLE, 1), 0.0, "trial " + trial + " accuracy_confidence");

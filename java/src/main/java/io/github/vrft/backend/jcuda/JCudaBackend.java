@@ -1,16 +1,10 @@
 package io.github.vrft.backend.jcuda;
 
-import io.github.vrft.backend.Backend;
-import io.github.vrft.backend.RewardStep;
+import io.github.vrft.backend.DeviceBackend;
 import io.github.vrft.box.DetectionMatch;
-import io.github.vrft.box.RaggedBoxes;
-import io.github.vrft.grpo.AdvantageFlavor;
 import io.github.vrft.grpo.DeviceLossConfig;
-import io.github.vrft.grpo.GroupAdvantages;
 import io.github.vrft.grpo.Groups;
-import io.github.vrft.grpo.LossOptions;
 import io.github.vrft.grpo.LossResult;
-import io.github.vrft.grpo.PolicyLoss;
 import io.github.vrft.grpo.TokenBatch;
 import jcuda.Pointer;
 import jcuda.driver.CUcontext;
@@ -27,7 +21,6 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * The jcuda backend: the kernels of {@code cuda/}, loaded from the jar's fatbin and launched through JCuda's
@@ -36,11 +29,9 @@ import java.util.Optional;
  * {@code jcuda.CudaException}s naming the CUDA error. Thread-safe: the calls on one instance are serialized
  * (they share its stream); threads that want to overlap work open one instance each.
  *
- * <p>Modes the kernels do not cover (see {@link DeviceLossConfig}) run on the CPU backend, and the choice is
- * logged on the {@code io.github.vrft} logger.
+ * <p>Checks, modes without kernels and the CPU fallback are {@link DeviceBackend}'s; this class only marshals.
  */
-public final class JCudaBackend implements Backend {
-    private static final System.Logger LOG = System.getLogger("io.github.vrft");
+public final class JCudaBackend extends DeviceBackend {
     private static final int BLOCK = 256;
 
     private final CUcontext context = new CUcontext();
@@ -52,8 +43,6 @@ public final class JCudaBackend implements Backend {
     private final CUfunction lossRows = new CUfunction();
     private final CUfunction lossCounts = new CUfunction();
     private final CUfunction lossTokens = new CUfunction();
-    private boolean closed;
-
     private JCudaBackend() {
         CUdevice dev = new CUdevice();
         JCudaDriver.cuDeviceGet(dev, 0);
@@ -94,9 +83,6 @@ public final class JCudaBackend implements Backend {
     }
 
     private void current() {
-        if (closed) {
-            throw new IllegalStateException("this JCudaBackend is closed");
-        }
         JCudaDriver.cuCtxSetCurrent(context);
     }
 
@@ -128,6 +114,10 @@ public final class JCudaBackend implements Backend {
 
     private DeviceBuffer upload(Buffers bufs, Arena arena, float[] v) {
         return v == null ? null : upload(bufs, arena, arena.allocateFrom(ValueLayout.JAVA_FLOAT, v));
+    }
+
+    private DeviceBuffer upload(Buffers bufs, Arena arena, double[] v) {
+        return upload(bufs, arena, arena.allocateFrom(ValueLayout.JAVA_DOUBLE, v));
     }
 
     private void download(DeviceBuffer d, MemorySegment host) {
@@ -166,26 +156,15 @@ public final class JCudaBackend implements Backend {
         JCudaDriver.cuLaunchKernel(f, (int) grid, 1, 1, BLOCK, 1, 1, 0, stream, Pointer.to(ps), null);
     }
 
-    /** The policy loss on the device when the kernels cover the mode, else on the CPU (logged). */
     @Override
-    public synchronized LossResult policyLoss(TokenBatch b, LossOptions options) {
-        if (b == null || options == null) {
-            throw new IllegalArgumentException((b == null ? "batch" : "options") + " must not be null");
-        }
-        Optional<DeviceLossConfig> cfg = DeviceLossConfig.of(options, b.rows(), b.cols());
-        if (cfg.isEmpty() || b.size() == 0) {
-            if (cfg.isEmpty()) { // an empty batch is no fallback: nothing to compute anywhere
-                LOG.log(System.Logger.Level.INFO, "jcuda: " + options.impl() + " mode not on the device; computed on the CPU");
-            }
-            return PolicyLoss.compute(b, options);
-        }
+    protected LossResult devicePolicyLoss(TokenBatch b, DeviceLossConfig cfg) {
         current();
         int rows = b.rows();
         int n = (int) b.size();
         long tokenBlocks = (n + BLOCK - 1) / BLOCK;
         try (Arena arena = Arena.ofConfined(); Buffers bufs = new Buffers()) {
             MemorySegment cs = arena.allocate(DeviceLossConfig.LAYOUT);
-            cfg.get().writeTo(cs);
+            cfg.writeTo(cs);
             MemorySegment mask = DeviceLossConfig.maskBytes(arena, b);
             DeviceBuffer dLogp = upload(bufs, arena, b.logp());
             DeviceBuffer dOld = upload(bufs, arena, b.oldLogp());
@@ -198,7 +177,7 @@ public final class JCudaBackend implements Backend {
             DeviceBuffer dCounts = bufs.alloc(16);
             DeviceBuffer dGrad = bufs.alloc(4L * n);
             DeviceBuffer dPtl = bufs.alloc(4L * n);
-            DeviceBuffer dKl = cfg.get().hasKl() ? bufs.alloc(4L * n) : null;
+            DeviceBuffer dKl = cfg.hasKl() ? bufs.alloc(4L * n) : null;
             DeviceBuffer dPartials = bufs.alloc(8L * DeviceLossConfig.PARTIALS * tokenBlocks);
             DeviceBuffer dRowLowHigh = bufs.alloc(8L * rows);
             JCudaDriver.cuMemsetD8Async(dRowLowHigh.ptr, (byte) 0, 8L * rows, stream);
@@ -227,22 +206,13 @@ public final class JCudaBackend implements Backend {
                     sums[j] += partials.getAtIndex(ValueLayout.JAVA_DOUBLE, blk * sums.length + j);
                 }
             }
-            return cfg.get().result(b, sums, rowLowHigh.toArray(ValueLayout.JAVA_INT), grad.toArray(ValueLayout.JAVA_FLOAT),
+            return cfg.result(b, sums, rowLowHigh.toArray(ValueLayout.JAVA_INT), grad.toArray(ValueLayout.JAVA_FLOAT),
                     ptl.toArray(ValueLayout.JAVA_FLOAT), kl == null ? null : kl.toArray(ValueLayout.JAVA_FLOAT));
         }
     }
 
-    /**
-     * All-pairs IoU of a ragged batch: sample i's boxes {@code a[aOff[i]..aOff[i+1])} against
-     * {@code b[bOff[i]..bOff[i+1])} (xyxy, 4 floats a box), packed row-major per sample.
-     *
-     * @throws IllegalArgumentException naming the argument whose offsets or lengths do not fit
-     */
     @Override
-    public synchronized float[] pairwiseIou(float[] a, long[] aOff, float[] b, long[] bOff) {
-        int batch = RaggedBoxes.checkOffsets(a, aOff, "a", "aOff");
-        RaggedBoxes.checkOffsets(b, bOff, "b", "bOff");
-        long[] outOff = RaggedBoxes.pairOffsets(aOff, bOff, "aOff", "bOff");
+    protected float[] devicePairwiseIou(int batch, float[] a, long[] aOff, float[] b, long[] bOff, long[] outOff) {
         current();
         try (Arena arena = Arena.ofConfined(); Buffers bufs = new Buffers()) {
             DeviceBuffer dA = upload(bufs, arena, a);
@@ -260,16 +230,10 @@ public final class JCudaBackend implements Backend {
         }
     }
 
-    /**
-     * Fused matching and rewards for a batch of completions, one thread per completion on the device (see
-     * {@link DetectionMatch#compute}, its CPU twin).
-     *
-     * @throws IllegalArgumentException naming the argument whose offsets or lengths do not fit
-     */
+    /** Fused matching and rewards, one thread per completion (see {@link DetectionMatch#compute}, its CPU twin). */
     @Override
-    public synchronized DetectionMatch.Result detectionRewards(float[] pred, float[] conf, long[] predOff, float[] gt,
-                                                                long[] gtOff) {
-        int batch = DetectionMatch.checkBatch(pred, conf, predOff, gt, gtOff);
+    protected DetectionMatch.Result deviceDetectionRewards(int batch, float[] pred, double[] conf, long[] predOff,
+                                                           float[] gt, long[] gtOff) {
         current();
         try (Arena arena = Arena.ofConfined(); Buffers bufs = new Buffers()) {
             DeviceBuffer dPred = upload(bufs, arena, pred);
@@ -295,20 +259,8 @@ public final class JCudaBackend implements Backend {
         }
     }
 
-    /** Group advantages on the device for the flavours the kernel has; the others on the CPU (logged). */
     @Override
-    public synchronized float[] groupAdvantages(float[] rewards, Groups groups, AdvantageFlavor flavor) {
-        io.github.vrft.Checks.notNull(rewards, "rewards");
-        io.github.vrft.Checks.notNull(groups, "groups");
-        io.github.vrft.Checks.notNull(flavor, "flavor");
-        groups.requireSize(rewards.length, "rewards");
-        int code = flavor.deviceCode();
-        if (code < 0 || rewards.length == 0) {
-            if (code < 0) {
-                LOG.log(System.Logger.Level.INFO, "jcuda: advantage flavour " + flavor.id() + " computed on the CPU");
-            }
-            return GroupAdvantages.compute(rewards, groups, flavor);
-        }
+    protected float[] deviceGroupAdvantages(float[] rewards, Groups groups, int code) {
         current();
         try (Arena arena = Arena.ofConfined(); Buffers bufs = new Buffers()) {
             DeviceBuffer dR = upload(bufs, arena, rewards);
@@ -323,23 +275,11 @@ public final class JCudaBackend implements Backend {
         }
     }
 
-    /** The reward step as two device calls (detection, then advantages of the float32 totals). */
     @Override
-    public synchronized RewardStep rewardStep(float[] pred, float[] conf, long[] predOff, float[] gt, long[] gtOff,
-                                              float[] format, Groups groups, AdvantageFlavor flavor) {
-        RewardStep.check(pred, conf, predOff, gt, gtOff, format, groups, flavor);
-        return RewardStep.of(detectionRewards(pred, conf, predOff, gt, gtOff), format,
-                total -> groupAdvantages(total, groups, flavor));
-    }
-
-    @Override
-    public synchronized void close() {
-        if (!closed) {
-            closed = true;
-            JCudaDriver.cuCtxSetCurrent(context);
-            JCudaDriver.cuModuleUnload(module);
-            JCudaDriver.cuStreamDestroy(stream);
-            JCudaDriver.cuCtxDestroy(context);
-        }
+    protected void release() {
+        JCudaDriver.cuCtxSetCurrent(context);
+        JCudaDriver.cuModuleUnload(module);
+        JCudaDriver.cuStreamDestroy(stream);
+        JCudaDriver.cuCtxDestroy(context);
     }
 }

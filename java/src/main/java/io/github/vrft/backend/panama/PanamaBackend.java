@@ -2,22 +2,18 @@ package io.github.vrft.backend.panama;
 
 import io.github.vrft.Checks;
 import io.github.vrft.backend.Backend;
+import io.github.vrft.backend.DeviceBackend;
 import io.github.vrft.backend.RewardStep;
 import io.github.vrft.box.DetectionMatch;
-import io.github.vrft.box.RaggedBoxes;
 import io.github.vrft.grpo.AdvantageFlavor;
 import io.github.vrft.grpo.DeviceLossConfig;
-import io.github.vrft.grpo.GroupAdvantages;
 import io.github.vrft.grpo.Groups;
-import io.github.vrft.grpo.LossOptions;
 import io.github.vrft.grpo.LossResult;
-import io.github.vrft.grpo.PolicyLoss;
 import io.github.vrft.grpo.TokenBatch;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.util.Optional;
 
 /**
  * The panama backend: the kernels through libvrft's C ABI ({@code cuda/include/vrft.h}), bound with FFM
@@ -28,10 +24,8 @@ import java.util.Optional;
  * again). One instance holds one context (device and stream); its calls are serialized, so it is
  * thread-safe.
  */
-public final class PanamaBackend implements Backend {
-    private static final System.Logger LOG = System.getLogger("io.github.vrft");
+public final class PanamaBackend extends DeviceBackend {
     private final MemorySegment ctx;
-    private boolean closed;
 
     private PanamaBackend(MemorySegment ctx) {
         this.ctx = ctx;
@@ -91,15 +85,18 @@ public final class PanamaBackend implements Backend {
     }
 
     private MemorySegment context() {
-        if (closed) {
-            throw new IllegalStateException("this PanamaBackend is closed");
-        }
+        requireOpen();
         return ctx;
     }
 
     /** An off-heap copy of v (at least one element, so that an empty array is never a NULL pointer); NULL for null. */
     private static MemorySegment floats(Arena a, float[] v) {
         return v == null ? MemorySegment.NULL : v.length == 0 ? a.allocate(ValueLayout.JAVA_FLOAT) : a.allocateFrom(ValueLayout.JAVA_FLOAT, v);
+    }
+
+    /** An off-heap copy of v (at least one element, so that an empty array is never a NULL pointer). */
+    private static MemorySegment doubles(Arena a, double[] v) {
+        return v.length == 0 ? a.allocate(ValueLayout.JAVA_DOUBLE) : a.allocateFrom(ValueLayout.JAVA_DOUBLE, v);
     }
 
     @Override
@@ -156,10 +153,7 @@ public final class PanamaBackend implements Backend {
     }
 
     @Override
-    public synchronized float[] pairwiseIou(float[] a, long[] aOff, float[] b, long[] bOff) {
-        int batch = RaggedBoxes.checkOffsets(a, aOff, "a", "aOff");
-        RaggedBoxes.checkOffsets(b, bOff, "b", "bOff");
-        long[] outOff = RaggedBoxes.pairOffsets(aOff, bOff, "aOff", "bOff");
+    protected float[] devicePairwiseIou(int batch, float[] a, long[] aOff, float[] b, long[] bOff, long[] outOff) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment out = arena.allocate(ValueLayout.JAVA_FLOAT, Math.max(outOff[batch], 1));
             pairwiseIou(batch, floats(arena, a), arena.allocateFrom(ValueLayout.JAVA_LONG, aOff), floats(arena, b),
@@ -169,15 +163,14 @@ public final class PanamaBackend implements Backend {
     }
 
     @Override
-    public synchronized DetectionMatch.Result detectionRewards(float[] pred, float[] conf, long[] predOff, float[] gt,
-                                                                long[] gtOff) {
-        int batch = DetectionMatch.checkBatch(pred, conf, predOff, gt, gtOff);
+    protected DetectionMatch.Result deviceDetectionRewards(int batch, float[] pred, double[] conf, long[] predOff,
+                                                           float[] gt, long[] gtOff) {
         int np = pred.length / 4;
         try (Arena a = Arena.ofConfined()) {
             MemorySegment match = a.allocate(ValueLayout.JAVA_INT, Math.max(np, 1));
             MemorySegment iou = a.allocate(ValueLayout.JAVA_DOUBLE, Math.max(batch, 1));
             MemorySegment cr = a.allocate(ValueLayout.JAVA_DOUBLE, Math.max(batch, 1));
-            check(vrft_h.vrft_detection_rewards(context(), batch, floats(a, pred), floats(a, conf),
+            check(vrft_h.vrft_detection_rewards(context(), batch, floats(a, pred), doubles(a, conf),
                     a.allocateFrom(ValueLayout.JAVA_LONG, predOff), floats(a, gt), a.allocateFrom(ValueLayout.JAVA_LONG, gtOff),
                     match, iou, cr));
             return new DetectionMatch.Result(iou.asSlice(0, 8L * batch).toArray(ValueLayout.JAVA_DOUBLE),
@@ -197,89 +190,60 @@ public final class PanamaBackend implements Backend {
         if (flavor.deviceCode() < 0) {
             throw new IllegalArgumentException("flavor " + flavor.id() + " has no kernel; use the array method, which runs it on the CPU");
         }
-        long n = groups.size();
+        groupAdvantages(rewards, groups.size(), groups, flavor.deviceCode(), adv);
+    }
+
+    private void groupAdvantages(MemorySegment rewards, long n, Groups groups, int code, MemorySegment adv) {
         try (Arena a = Arena.ofConfined()) {
             check(vrft_h.vrft_group_advantages(context(), (int) n, groups.count(), sized(rewards, 4 * n, "rewards"),
                     a.allocateFrom(ValueLayout.JAVA_INT, groups.offsets()), a.allocateFrom(ValueLayout.JAVA_INT, groups.members()),
-                    flavor.deviceCode(), sized(adv, 4 * n, "adv")));
+                    code, sized(adv, 4 * n, "adv")));
         }
     }
 
     @Override
-    public synchronized float[] groupAdvantages(float[] rewards, Groups groups, AdvantageFlavor flavor) {
-        Checks.notNull(rewards, "rewards");
-        Checks.notNull(groups, "groups");
-        Checks.notNull(flavor, "flavor");
-        groups.requireSize(rewards.length, "rewards");
-        if (flavor.deviceCode() < 0 || rewards.length == 0) {
-            if (flavor.deviceCode() < 0) {
-                LOG.log(System.Logger.Level.INFO, "panama: advantage flavour " + flavor.id() + " computed on the CPU");
-            }
-            return GroupAdvantages.compute(rewards, groups, flavor);
-        }
+    protected float[] deviceGroupAdvantages(float[] rewards, Groups groups, int code) {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment adv = a.allocate(ValueLayout.JAVA_FLOAT, rewards.length);
-            groupAdvantages(floats(a, rewards), groups, flavor, adv);
+            groupAdvantages(floats(a, rewards), groups.size(), groups, code, adv);
             return adv.toArray(ValueLayout.JAVA_FLOAT);
         }
     }
 
-    /** The policy loss on the device for the modes the kernels cover, else on the CPU. */
     @Override
-    public synchronized LossResult policyLoss(TokenBatch b, LossOptions options) {
-        if (b == null || options == null) {
-            throw new IllegalArgumentException((b == null ? "batch" : "options") + " must not be null");
-        }
-        Optional<DeviceLossConfig> cfg = DeviceLossConfig.of(options, b.rows(), b.cols());
-        if (cfg.isEmpty() || b.size() == 0) {
-            if (cfg.isEmpty()) { // the fallback Backend promises to log; an empty batch is none
-                LOG.log(System.Logger.Level.INFO, "panama: " + options.impl() + " mode not on the device; computed on the CPU");
-            }
-            return PolicyLoss.compute(b, options);
-        }
+    protected LossResult devicePolicyLoss(TokenBatch b, DeviceLossConfig cfg) {
         int n = (int) b.size();
         try (Arena a = Arena.ofConfined()) {
             MemorySegment cs = a.allocate(DeviceLossConfig.LAYOUT);
-            cfg.get().writeTo(cs);
+            cfg.writeTo(cs);
             MemorySegment mask = DeviceLossConfig.maskBytes(a, b);
             MemorySegment grad = a.allocate(ValueLayout.JAVA_FLOAT, n);
             MemorySegment ptl = a.allocate(ValueLayout.JAVA_FLOAT, n);
-            MemorySegment kl = cfg.get().hasKl() ? a.allocate(ValueLayout.JAVA_FLOAT, n) : MemorySegment.NULL;
+            MemorySegment kl = cfg.hasKl() ? a.allocate(ValueLayout.JAVA_FLOAT, n) : MemorySegment.NULL;
             MemorySegment sums = a.allocate(ValueLayout.JAVA_DOUBLE, DeviceLossConfig.PARTIALS);
             MemorySegment rowLh = a.allocate(ValueLayout.JAVA_INT, 2L * b.rows());
             check(vrft_h.vrft_policy_loss(context(), cs, floats(a, b.logp()), floats(a, b.oldLogp()), floats(a, b.refLogp()),
                     floats(a, b.isWeightsPerToken()), mask, floats(a, b.advantages()), grad, ptl, kl, sums, rowLh));
-            return cfg.get().result(b, sums.toArray(ValueLayout.JAVA_DOUBLE), rowLh.toArray(ValueLayout.JAVA_INT),
+            return cfg.result(b, sums.toArray(ValueLayout.JAVA_DOUBLE), rowLh.toArray(ValueLayout.JAVA_INT),
                     grad.toArray(ValueLayout.JAVA_FLOAT), ptl.toArray(ValueLayout.JAVA_FLOAT),
                     kl.equals(MemorySegment.NULL) ? null : kl.toArray(ValueLayout.JAVA_FLOAT));
         }
     }
 
-    /**
-     * The detection reward step in one downcall (matching and rewards, float32 totals with {@code format},
-     * group advantages). For a flavour without a kernel, the detection runs on the device and the advantages
-     * on the CPU (logged).
-     *
-     * @throws IllegalArgumentException naming the argument whose shape does not fit
-     */
+    /** The detection reward step in one downcall (matching and rewards, float32 totals, group advantages). */
     @Override
-    public synchronized RewardStep rewardStep(float[] pred, float[] conf, long[] predOff, float[] gt, long[] gtOff,
-                                              float[] format, Groups groups, AdvantageFlavor flavor) {
-        int batch = RewardStep.check(pred, conf, predOff, gt, gtOff, format, groups, flavor);
-        if (flavor.deviceCode() < 0) { // groupAdvantages runs such a flavour on the CPU and logs it
-            return RewardStep.of(detectionRewards(pred, conf, predOff, gt, gtOff), format,
-                    total -> groupAdvantages(total, groups, flavor));
-        }
+    protected RewardStep deviceRewardStep(int batch, float[] pred, double[] conf, long[] predOff, float[] gt, long[] gtOff,
+                                          float[] format, Groups groups, int code) {
         try (Arena a = Arena.ofConfined()) {
             int m = Math.max(batch, 1);
             MemorySegment iou = a.allocate(ValueLayout.JAVA_DOUBLE, m);
             MemorySegment cr = a.allocate(ValueLayout.JAVA_DOUBLE, m);
             MemorySegment total = a.allocate(ValueLayout.JAVA_FLOAT, m);
             MemorySegment adv = a.allocate(ValueLayout.JAVA_FLOAT, m);
-            check(vrft_h.vrft_reward_step(context(), batch, floats(a, pred), floats(a, conf),
+            check(vrft_h.vrft_reward_step(context(), batch, floats(a, pred), doubles(a, conf),
                     a.allocateFrom(ValueLayout.JAVA_LONG, predOff), floats(a, gt), a.allocateFrom(ValueLayout.JAVA_LONG, gtOff),
                     floats(a, format), groups.count(), a.allocateFrom(ValueLayout.JAVA_INT, groups.offsets()),
-                    a.allocateFrom(ValueLayout.JAVA_INT, groups.members()), flavor.deviceCode(), iou, cr, total, adv));
+                    a.allocateFrom(ValueLayout.JAVA_INT, groups.members()), code, iou, cr, total, adv));
             return new RewardStep(iou.asSlice(0, 8L * batch).toArray(ValueLayout.JAVA_DOUBLE),
                     cr.asSlice(0, 8L * batch).toArray(ValueLayout.JAVA_DOUBLE),
                     total.asSlice(0, 4L * batch).toArray(ValueLayout.JAVA_FLOAT), adv.asSlice(0, 4L * batch).toArray(ValueLayout.JAVA_FLOAT));
@@ -287,10 +251,7 @@ public final class PanamaBackend implements Backend {
     }
 
     @Override
-    public synchronized void close() {
-        if (!closed) {
-            closed = true;
-            check(vrft_h.vrft_context_destroy(ctx));
-        }
+    protected void release() {
+        check(vrft_h.vrft_context_destroy(ctx));
     }
 }

@@ -44,6 +44,11 @@ class JCudaBackendGpuTest extends BackendContract {
         return backend;
     }
 
+    @Override
+    protected Backend openAnother() {
+        return JCudaBackend.open();
+    }
+
     @Test
     void manyCallsLeaveDeviceMemoryWhereTheyFoundIt() {
         TokenBatch b = io.github.vrft.grpo.RandomTokens.batch(4, 33, 9, 0.2);

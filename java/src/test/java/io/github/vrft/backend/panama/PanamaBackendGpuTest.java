@@ -54,6 +54,11 @@ class PanamaBackendGpuTest extends BackendContract {
         return backend;
     }
 
+    @Override
+    protected Backend openAnother() {
+        return PanamaBackend.open();
+    }
+
     @Test
     void offHeapSegmentsGoInAndOutAsTheyAre() {
         float[] a = {0, 0, 10, 10, 5, 5, 15, 15, 100, 100, 110, 120};
@@ -71,7 +76,7 @@ class PanamaBackendGpuTest extends BackendContract {
             backend.groupAdvantages(arena.allocateFrom(ValueLayout.JAVA_FLOAT, rewards), g, AdvantageFlavor.TRL_GROUP, adv);
             float[] cpu = GroupAdvantages.compute(rewards, g, AdvantageFlavor.TRL_GROUP);
             for (int i = 0; i < 6; i++) {
-                assertEquals(cpu[i], adv.getAtIndex(ValueLayout.JAVA_FLOAT, i), 1e-6f, "[" + i + "]");
+                assertEquals(cpu[i], adv.getAtIndex(ValueLayout.JAVA_FLOAT, i), Math.ulp(cpu[i]), "[" + i + "]");
             }
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> backend.pairwiseIou(2,
                     arena.allocateFrom(ValueLayout.JAVA_FLOAT, a), arena.allocateFrom(ValueLayout.JAVA_LONG, aOff),

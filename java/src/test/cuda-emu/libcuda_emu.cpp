@@ -11,7 +11,7 @@
 #include "cuda_emu.h"
 #include "emu_memory.h"
 
-#include "../vrft_kernels.cu"
+#include "vrft_kernels.cu" /* the rewritten copy of cuda/vrft_kernels.cu (build-test-natives.sh) */
 
 #include <stdio.h>
 

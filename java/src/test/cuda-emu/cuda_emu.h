@@ -5,8 +5,11 @@
  *
  * What it models
  *  - A launch runs its blocks one after another; the threads of a block are fibers on the calling OS thread
- *    (x86-64 context switch below), so __syncthreads() is a real barrier and __shared__ memory (static
- *    storage) is private to the running block.
+ *    (x86-64 context switch below), so __syncthreads() is a real barrier. __shared__ memory belongs to
+ *    the running block of one launch: the build rewrites `__shared__ T name[N];` into shared_array<T>(N),
+ *    which every thread of the block reaches in the same order and which hands them the same storage,
+ *    allocated per block and filled with 0xff bytes (a NaN double), so a kernel that reads shared memory
+ *    before writing it, or two launches on two threads, cannot pass by sharing one static array.
  *  - __syncthreads() divergence is an error, as compute-sanitizer's synccheck reports it: when some
  *    threads of a block have returned while others wait at a barrier, the launch fails with
  *    VRFT_EMU_ERR_BARRIER_DIVERGENCE.
@@ -37,7 +40,6 @@
 #define __device__
 #define __host__
 #define __forceinline__ inline
-#define __shared__ static
 
 struct dim3 {
     unsigned x, y, z;
@@ -55,7 +57,8 @@ enum {
     ERR_LAUNCH_CONFIG = 1,      /* block size 0 or over 1024, or an empty grid */
     ERR_BARRIER_DIVERGENCE = 2, /* threads of a block left while others waited at a barrier */
     ERR_SHUFFLE_MASK = 3,       /* a shuffle with a partial mask */
-    ERR_NO_MEMORY = 4
+    ERR_NO_MEMORY = 4,
+    ERR_SHARED_LAYOUT = 5       /* threads of a block declared different __shared__ arrays */
 };
 
 inline const char* error_text(int e) {
@@ -65,6 +68,7 @@ inline const char* error_text(int e) {
     case ERR_BARRIER_DIVERGENCE: return "barrier divergence: threads of a block returned while others waited at __syncthreads";
     case ERR_SHUFFLE_MASK: return "__shfl_down_sync with a partial mask (the emulation supports the full mask only)";
     case ERR_NO_MEMORY: return "no host memory for the emulated launch";
+    case ERR_SHARED_LAYOUT: return "threads of a block declared different __shared__ arrays (order or size)";
     default: return "unknown emulation error";
     }
 }
@@ -96,7 +100,10 @@ inline thread_local dim3 t_thread_idx, t_block_idx, t_block_dim, t_grid_dim;
 struct Fiber {
     void* sp = nullptr;
     FiberState state = DONE;
+    unsigned shared_calls = 0; /* the __shared__ declarations this thread has reached in this block */
 };
+
+static const unsigned MAX_SHARED = 16;
 
 static const size_t FIBER_STACK = 64 * 1024;
 
@@ -110,6 +117,14 @@ struct Launch {
     unsigned current = 0;
     unsigned long long exchange[1024];
     int error = OK;
+    void* shared[MAX_SHARED] = {};   /* the running block's __shared__ arrays, in declaration order */
+    size_t shared_bytes[MAX_SHARED] = {};
+    unsigned shared_count = 0;
+
+    void free_shared() {
+        for (unsigned k = 0; k < shared_count; k++) free(shared[k]);
+        shared_count = 0;
+    }
 };
 
 inline void fiber_entry() {
@@ -129,6 +144,29 @@ inline void fiber_start(Launch* l, unsigned i) {
     sp[7] = nullptr;
     l->fibers[i].sp = sp;
     l->fibers[i].state = RUNNABLE;
+    l->fibers[i].shared_calls = 0;
+}
+
+/* A __shared__ array of n T for the calling thread's block: the k-th declaration a thread reaches is the
+ * block's k-th array, allocated (poisoned with 0xff bytes) by the first thread to reach it. */
+template <class T>
+inline T* shared_array(size_t n) {
+    Launch* l = t_launch;
+    Fiber& f = l->fibers[l->current];
+    const unsigned k = f.shared_calls++;
+    const size_t bytes = n * sizeof(T);
+    if (k < l->shared_count) {
+        if (l->shared_bytes[k] != bytes && l->error == OK) l->error = ERR_SHARED_LAYOUT;
+        return (T*)l->shared[k];
+    }
+    if (k != l->shared_count || k >= MAX_SHARED) abort(); /* more declarations than the emulation holds */
+    void* p = aligned_alloc(16, (bytes + 15) / 16 * 16 + 16);
+    if (!p) abort();
+    memset(p, 0xff, bytes);
+    l->shared[k] = p;
+    l->shared_bytes[k] = bytes;
+    l->shared_count++;
+    return (T*)p;
 }
 
 /* The calling fiber waits until every thread of its block reaches a barrier. */
@@ -164,6 +202,7 @@ inline int run(dim3 grid, dim3 block, void (*body)(void*), void* arg) {
     t_grid_dim = grid;
     for (unsigned b = 0; b < grid.x && l.error == OK; b++) {
         t_block_idx = dim3(b, 0, 0);
+        l.free_shared(); /* each block starts with fresh (poisoned) shared memory */
         for (unsigned i = 0; i < threads; i++) fiber_start(&l, i);
         for (;;) {
             for (unsigned i = 0; i < threads; i++) {
@@ -190,6 +229,7 @@ inline int run(dim3 grid, dim3 block, void (*body)(void*), void* arg) {
     t_block_idx = saved_b;
     t_block_dim = saved_bd;
     t_grid_dim = saved_gd;
+    l.free_shared();
     delete[] l.fibers;
     free(l.stacks);
     return l.error;

@@ -1,9 +1,9 @@
 /*
- * vrft_host.c: the kernels' per-item device math (include/vrft_math.h) built for the host, with the
+ * vrft_host.c: the kernels' per-item device math (cuda/include/vrft_math.h) built for the host, with the
  * kernels' loops run sequentially. Java tests call it through FFM to check the device math against the
  * golden files on machines without a GPU. Not a backend: nothing in the library calls it.
  */
-#include "../include/vrft_math.h"
+#include "vrft_math.h"
 #include <stdlib.h>
 
 double vrft_host_iou(const float* a, const float* b) {
@@ -11,7 +11,7 @@ double vrft_host_iou(const float* a, const float* b) {
 }
 
 /* out[0] = accuracy_iou, out[1] = accuracy_confidence. Returns 0, or -1 when scratch cannot be allocated. */
-int vrft_host_detection(int P, int G, const float* pred, const float* conf, const float* gt, int* match_gt,
+int vrft_host_detection(int P, int G, const float* pred, const double* conf, const float* gt, int* match_gt,
                         double* out) {
     unsigned char* used = (unsigned char*)malloc(G > 0 ? (size_t)G : 1);
     if (!used) return -1;
@@ -24,8 +24,8 @@ void vrft_host_group(int flavor, int n, const int* idx, const float* r, float* a
     vrft_group_one(flavor, n, idx, r, adv);
 }
 
-/* The three loss launches in order: rows, counts, tokens. sums[9] as the kernel's partials summed:
- * loss, Σ|W·ℓ|, Σ kl, low, high, clipfrac, ppo_kl, lower, Σ W·kl; row_low_high[2*rows] the per-row clip
+/* The three loss launches in order: rows, counts, tokens. sums[VRFT_SUMS] as the kernel's partials
+ * summed (VRFT_SUM_* of vrft_abi.h); row_low_high[2*rows] the per-row clip
  * counts. Returns 0, or -1 when scratch cannot be allocated. */
 int vrft_host_loss(const vrft_loss_cfg* c, const float* logp, const float* old, const float* ref, const float* is_w,
                    const unsigned char* mask, const float* adv, float* grad, float* per_token, float* per_kl,
@@ -54,7 +54,7 @@ int vrft_host_loss(const vrft_loss_cfg* c, const float* logp, const float* old, 
         tokens += len[i];
         non_empty += len[i] > 0;
     }
-    for (int j = 0; j < 9; j++) sums[j] = 0;
+    for (int j = 0; j < VRFT_SUMS; j++) sums[j] = 0;
     for (int j = 0; j < 2 * c->rows; j++) row_low_high[j] = 0;
     for (int i = 0; i < c->rows; i++) {
         for (int t = 0; t < c->cols; t++) {
@@ -72,15 +72,7 @@ int vrft_host_loss(const vrft_loss_cfg* c, const float* logp, const float* old, 
             grad[k] = (float)o.grad;
             per_token[k] = (float)o.ptl;
             if (per_kl) per_kl[k] = (float)o.kl;
-            sums[0] += o.contrib;
-            sums[1] += o.contrib < 0 ? -o.contrib : o.contrib;
-            sums[2] += o.kl;
-            sums[3] += o.low;
-            sums[4] += o.high;
-            sums[5] += o.clipfrac;
-            sums[6] += o.ppo_kl;
-            sums[7] += o.lower;
-            sums[8] += o.wkl;
+            vrft_add_partials(&o, sums);
             row_low_high[2 * i] += o.low != 0.0;
             row_low_high[2 * i + 1] += o.high != 0.0;
         }

@@ -1,0 +1,139 @@
+package io.github.vrft.backend;
+
+import io.github.vrft.Checks;
+import io.github.vrft.box.DetectionMatch;
+import io.github.vrft.box.RaggedBoxes;
+import io.github.vrft.grpo.AdvantageFlavor;
+import io.github.vrft.grpo.DeviceLossConfig;
+import io.github.vrft.grpo.GroupAdvantages;
+import io.github.vrft.grpo.Groups;
+import io.github.vrft.grpo.LossOptions;
+import io.github.vrft.grpo.LossResult;
+import io.github.vrft.grpo.PolicyLoss;
+import io.github.vrft.grpo.TokenBatch;
+
+import java.util.Optional;
+
+/**
+ * The one policy of the GPU backends, so that each binding (jcuda, panama) only marshals: every call checks
+ * its arguments in Java first (an {@link IllegalArgumentException} naming the argument); then a mode the
+ * kernels do not cover (an advantage flavour without a kernel, a policy-loss mode without one) runs on the
+ * CPU backend with one INFO line on the {@code io.github.vrft} logger; an empty batch runs on the CPU
+ * silently (nothing to compute anywhere); everything else goes to the binding's {@code device*} method,
+ * under this instance's lock (one context, one stream: calls are serialized).
+ */
+public abstract class DeviceBackend implements Backend {
+    private static final System.Logger LOG = System.getLogger("io.github.vrft");
+
+    private boolean closed;
+
+    /** For the bindings: the constructor takes nothing; {@link #name()} names the backend in logs. */
+    protected DeviceBackend() {}
+
+    /** Throws when this instance is closed (the bindings call it before touching their context). */
+    protected final void requireOpen() {
+        if (closed) {
+            throw new IllegalStateException("this " + getClass().getSimpleName() + " is closed");
+        }
+    }
+
+    private void fallback(String what) {
+        LOG.log(System.Logger.Level.INFO, name() + ": " + what + " has no kernel; computed on the CPU");
+    }
+
+    @Override
+    public final synchronized float[] pairwiseIou(float[] a, long[] aOff, float[] b, long[] bOff) {
+        int batch = RaggedBoxes.checkOffsets(a, aOff, "a", "aOff");
+        RaggedBoxes.checkOffsets(b, bOff, "b", "bOff");
+        long[] outOff = RaggedBoxes.pairOffsets(aOff, bOff, "aOff", "bOff");
+        requireOpen();
+        return devicePairwiseIou(batch, a, aOff, b, bOff, outOff);
+    }
+
+    @Override
+    public final synchronized DetectionMatch.Result detectionRewards(float[] pred, double[] conf, long[] predOff,
+                                                                    float[] gt, long[] gtOff) {
+        int batch = DetectionMatch.checkBatch(pred, conf, predOff, gt, gtOff);
+        requireOpen();
+        return deviceDetectionRewards(batch, pred, conf, predOff, gt, gtOff);
+    }
+
+    @Override
+    public final synchronized float[] groupAdvantages(float[] rewards, Groups groups, AdvantageFlavor flavor) {
+        Checks.notNull(rewards, "rewards");
+        Checks.notNull(groups, "groups");
+        Checks.notNull(flavor, "flavor");
+        groups.requireSize(rewards.length, "rewards");
+        if (rewards.length == 0) {
+            return GroupAdvantages.compute(rewards, groups, flavor);
+        }
+        if (flavor.deviceCode() < 0) {
+            fallback("advantage flavour " + flavor.id());
+            return GroupAdvantages.compute(rewards, groups, flavor);
+        }
+        requireOpen();
+        return deviceGroupAdvantages(rewards, groups, flavor.deviceCode());
+    }
+
+    @Override
+    public final synchronized LossResult policyLoss(TokenBatch batch, LossOptions options) {
+        Checks.notNull(batch, "batch");
+        Checks.notNull(options, "options");
+        Optional<DeviceLossConfig> cfg = DeviceLossConfig.of(options, batch.rows(), batch.cols());
+        if (batch.size() == 0) {
+            return PolicyLoss.compute(batch, options);
+        }
+        if (cfg.isEmpty()) {
+            fallback("this " + options.impl() + " policy-loss mode");
+            return PolicyLoss.compute(batch, options);
+        }
+        requireOpen();
+        return devicePolicyLoss(batch, cfg.get());
+    }
+
+    @Override
+    public final synchronized RewardStep rewardStep(float[] pred, double[] conf, long[] predOff, float[] gt, long[] gtOff,
+                                                    float[] format, Groups groups, AdvantageFlavor flavor) {
+        int batch = RewardStep.check(pred, conf, predOff, gt, gtOff, format, groups, flavor);
+        if (batch == 0 || flavor.deviceCode() < 0) { // groupAdvantages logs a flavour without a kernel
+            return RewardStep.of(detectionRewards(pred, conf, predOff, gt, gtOff), format,
+                    total -> groupAdvantages(total, groups, flavor));
+        }
+        requireOpen();
+        return deviceRewardStep(batch, pred, conf, predOff, gt, gtOff, format, groups, flavor.deviceCode());
+    }
+
+    @Override
+    public final synchronized void close() {
+        if (!closed) {
+            closed = true;
+            release();
+        }
+    }
+
+    /** All-pairs IoU on the device; the arguments are checked and {@code outOff} holds the packed offsets. */
+    protected abstract float[] devicePairwiseIou(int batch, float[] a, long[] aOff, float[] b, long[] bOff, long[] outOff);
+
+    /** Detection matching and rewards on the device; the arguments are checked. */
+    protected abstract DetectionMatch.Result deviceDetectionRewards(int batch, float[] pred, double[] conf, long[] predOff,
+                                                                    float[] gt, long[] gtOff);
+
+    /** Group advantages on the device for kernel flavour {@code code}; non-empty, checked. */
+    protected abstract float[] deviceGroupAdvantages(float[] rewards, Groups groups, int code);
+
+    /** The policy loss on the device in a mode the kernels cover; a non-empty batch. */
+    protected abstract LossResult devicePolicyLoss(TokenBatch batch, DeviceLossConfig cfg);
+
+    /**
+     * The whole reward step on the device for kernel flavour {@code code}; checked, non-empty. The default is
+     * two device calls (detection, then the advantages of the float32 totals).
+     */
+    protected RewardStep deviceRewardStep(int batch, float[] pred, double[] conf, long[] predOff, float[] gt, long[] gtOff,
+                                          float[] format, Groups groups, int code) {
+        return RewardStep.of(deviceDetectionRewards(batch, pred, conf, predOff, gt, gtOff), format,
+                total -> deviceGroupAdvantages(total, groups, code));
+    }
+
+    /** Releases the device context; called once, by {@link #close()}. */
+    protected abstract void release();
+}
