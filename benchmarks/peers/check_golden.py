@@ -18,7 +18,7 @@ DEFAULT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "
 def same(want, got):
     if want == "NaN":
         return isinstance(got, float) and math.isnan(got)
-    # spec/rewards.md: the faithful values are exact up to the last bit (the same double arithmetic)
+    # docs/rewards.md: the faithful values are exact up to the last bit (the same double arithmetic)
     return want == got and math.copysign(1, want) == math.copysign(1, got)
 
 

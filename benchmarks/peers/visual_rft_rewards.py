@@ -1,7 +1,7 @@
 """Visual-RFT's reward rules as its upstream scripts write them (Liuziyu77/Visual-RFT, src/virft/src/open_r1:
 grpo.py, grpo_classification.py, grpo_lisa.py), in plain Python: the peer that vrft-kernels is measured against.
 
-Written from the project spec (spec/rewards.md §1), not copied from upstream: one function per upstream step, with the
+Written from the project spec (docs/rewards.md §1), not copied from upstream: one function per upstream step, with the
 upstream quirks kept (no DOTALL in the answer search, the truncation repair, the '[['/']]' fix, stable
 confidence sort, strict IoU > 0.5, the clamp after averaging, LISA's pts[1] bug and exact-string 2.0). The
 math_verify pre-gate is left out (it is off by default in vrft-kernels too); check_golden.py compares every

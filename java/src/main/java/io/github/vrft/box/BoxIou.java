@@ -5,7 +5,7 @@ package io.github.vrft.box;
  *
  * <p>Each keeps its upstream's order of operations and its {@code max}/{@code min} argument order (Python's
  * {@code max(a, b)} returns {@code a} unless {@code b > a}), so NaN and infinite coordinates give the same
- * result as upstream. The CUDA kernels implement the same formulas (cuda/include/vrft_box.h).
+ * result as upstream. The CUDA kernels implement the same formulas (cuda/include/vrft_math.h).
  */
 public final class BoxIou {
     private BoxIou() {}

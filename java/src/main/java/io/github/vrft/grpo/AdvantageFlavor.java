@@ -3,7 +3,7 @@ package io.github.vrft.grpo;
 import java.util.Locale;
 
 /**
- * How rewards become group advantages (GRPO spec §2). Each flavour is one trainer's formula, with its
+ * How rewards become group advantages (docs/grpo.md §2). Each flavour is one trainer's formula, with its
  * epsilon, its rule for groups of one, and its handling of NaN rewards.
  */
 public enum AdvantageFlavor {
@@ -21,7 +21,7 @@ public enum AdvantageFlavor {
     VERL_NO_STD("verl-no-std"),
     /**
      * verl {@code grpo_vectorized} (opt-in, for exact reproduction): float32 one-pass sums, variance floored at
-     * 1e-6. Known to give wrong advantages for rewards with a large common offset (spec §2).
+     * 1e-6. Known to give wrong advantages for rewards with a large common offset (docs/grpo.md §2).
      */
     VERL_VECTORIZED("verl-vectorized"),
     /** OpenRLHF {@code group_norm}: (r − mean) / (std + 1e-9); a group of one gives NaN. */

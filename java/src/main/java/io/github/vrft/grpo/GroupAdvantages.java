@@ -3,7 +3,7 @@ package io.github.vrft.grpo;
 import io.github.vrft.Checks;
 
 /**
- * Group-relative advantages from rewards (GRPO spec §2).
+ * Group-relative advantages from rewards (docs/grpo.md §2).
  *
  * <p>Statistics are taken in double with two passes over each group; the advantage arithmetic itself is
  * float32 where the upstream trainer computes in float32 (Visual-RFT, VLM-R1).
@@ -16,7 +16,7 @@ public final class GroupAdvantages {
 
     /**
      * Visual-RFT / VLM-R1: {@code A = (r - mean) / (std + 1e-4)} with the unbiased (N-1) std, in float32
-     * (spec rewards.md §0). A group of one has std NaN, so its advantage is NaN; a group of equal rewards
+     * (docs/rewards.md §0). A group of one has std NaN, so its advantage is NaN; a group of equal rewards
      * gets exactly 0.
      *
      * @throws IllegalArgumentException if {@code rewards} is null or its length differs from the groups'

@@ -5,7 +5,7 @@ import io.github.vrft.Checks;
 import java.util.Locale;
 
 /**
- * OpenRLHF's actor loss ({@code PolicyLoss} + {@code aggregate_loss} + {@code compute_approx_kl}, GRPO spec
+ * OpenRLHF's actor loss ({@code PolicyLoss} + {@code aggregate_loss} + {@code compute_approx_kl}, docs/grpo.md
  * §3-§6): {@code ppo} (token level, ±20 log-ratio clamp, optional dual clip) or {@code gspo} (sample level,
  * true sequence gradient); the KL estimators k1/k2/k3, clamped to [−10, 10], always token-level. Immutable;
  * names and defaults are OpenRLHF's command-line options.

@@ -4,7 +4,7 @@ import io.github.vrft.Checks;
 
 /**
  * The clipped-ratio policy loss, forward and backward fused: one call gives the scalar loss, d loss / d logp
- * for every token, the per-token loss and KL, and the trainer's metrics (GRPO spec §3-§8), with the
+ * for every token, the per-token loss and KL, and the trainer's metrics (docs/grpo.md §3-§8), with the
  * semantics of the trainer whose options are passed.
  *
  * <p>CPU reference implementation: per-token arithmetic in double from float32 inputs, reductions accumulated

@@ -5,7 +5,7 @@ import io.github.vrft.Checks;
 import java.util.Locale;
 
 /**
- * TRL's GRPO loss ({@code GRPOTrainer._compute_loss}, GRPO spec §3-§8): the clipped family
+ * TRL's GRPO loss ({@code GRPOTrainer._compute_loss}, docs/grpo.md §3-§8): the clipped family
  * ({@code grpo}, {@code bnpo}, {@code dr_grpo}, {@code dapo}, {@code luspo}), {@code cispo}, {@code sapo} and
  * {@code vespo}, at token or sequence (GSPO) level, with the k3 KL. Immutable; the builder's names are
  * TRL's {@code GRPOConfig} names in camelCase, and its defaults are TRL's.

@@ -11,7 +11,7 @@ import static io.github.vrft.grpo.LossMath.nanMax;
 import static io.github.vrft.grpo.LossMath.nanMin;
 
 /**
- * TRL's GRPO loss forward and backward in one pass over the tokens (GRPO spec §3-§8), after a row pass for
+ * TRL's GRPO loss forward and backward in one pass over the tokens (docs/grpo.md §3-§8), after a row pass for
  * the row lengths, the sequence-level ratios and VESPO's φ. Double arithmetic, double accumulation.
  */
 final class TrlPolicyLoss {
@@ -244,7 +244,7 @@ final class TrlPolicyLoss {
         return new LossResult(loss, lossAbs, grad, perToken, perKl, metrics);
     }
 
-    /** The aggregation weight W of a token of row length {@code len} (spec §6, TRL table). */
+    /** The aggregation weight W of a token of row length {@code len} (docs/grpo.md §6, TRL table). */
     static double weight(TrlLossOptions o, int rows, int cols, int len, long tokens, double dapoDen) {
         final double ga = o.gradientAccumulationSteps;
         return switch (o.lossType) {

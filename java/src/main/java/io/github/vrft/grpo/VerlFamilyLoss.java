@@ -11,7 +11,7 @@ import static io.github.vrft.grpo.LossMath.minWeightA;
 import static io.github.vrft.grpo.LossMath.minWeightB;
 
 /**
- * verl's and OpenRLHF's actor losses (GRPO spec §4.3-§4.8, §5, §6), forward and backward in one pass over
+ * verl's and OpenRLHF's actor losses (docs/grpo.md §4.3-§4.8, §5, §6), forward and backward in one pass over
  * the tokens after a row pass. The two share their formulas and differ in flags: verl multiplies the
  * advantage by the mask, adds 1e-8 to the masked-mean denominator, always dual-clips, and aggregates its KL
  * with the configured mode; OpenRLHF dual-clips only when asked, keeps the sequence gradient of GSPO, and
@@ -224,7 +224,7 @@ final class VerlFamilyLoss {
     }
 
 
-    /** The aggregation weight W of one masked-in token of a row of length {@code len} (spec §6). */
+    /** The aggregation weight W of one masked-in token of a row of length {@code len} (docs/grpo.md §6). */
     private static double weight(Config c, VerlLossOptions.LossAggMode mode, int len, long tokens, int nonEmpty, int cols) {
         if (c.flavor == Flavor.OPENRLHF) {
             return switch (mode) {
@@ -243,7 +243,7 @@ final class VerlFamilyLoss {
         };
     }
 
-    /** The KL estimator's value (returned) and d/dx (into {@code grad[0]}), spec §5: verl's, or OpenRLHF's clamped k1/k2/k3. */
+    /** The KL estimator's value (returned) and d/dx (into {@code grad[0]}), docs/grpo.md §5: verl's, or OpenRLHF's clamped k1/k2/k3. */
     static double kl(double x, double ref, int type, double[] grad) {
         double d = x - ref;
         if (type >= 8) { // OpenRLHF

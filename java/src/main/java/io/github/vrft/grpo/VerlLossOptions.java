@@ -5,7 +5,7 @@ import io.github.vrft.Checks;
 import java.util.Locale;
 
 /**
- * verl's actor loss ({@code core_algos} policy loss + {@code agg_loss} + {@code kl_penalty}, GRPO spec §3-§6):
+ * verl's actor loss ({@code core_algos} policy loss + {@code agg_loss} + {@code kl_penalty}, docs/grpo.md §3-§6):
  * {@code vanilla} PPO with dual clip, {@code gspo}, {@code cispo}, {@code sapo}, {@code gpg}; the four
  * {@code loss_agg_mode}s; KL estimators {@code k1}/{@code abs}/{@code mse}/{@code low_var_kl} and their
  * straight-through {@code +} variants; the ±20 log-ratio clamp. Immutable; names and defaults are verl's

@@ -5,7 +5,7 @@ import io.github.vrft.answer.PyUnicode;
 
 
 /**
- * Visual-RFT classification {@code accuracy_reward} ({@code grpo_classification.py}, spec §1.4).
+ * Visual-RFT classification {@code accuracy_reward} ({@code grpo_classification.py}, docs/rewards.md §1.4).
  *
  * <p>Faithful: the first single-line {@code <answer>} of each text (else the whole stripped text), spaces and
  * underscores removed, lower-cased, and 1 when either contains the other: a blank answer or a hedge scores

@@ -19,7 +19,7 @@ import java.util.Set;
 
 /**
  * Visual-RFT detection: {@code accuracy_reward_iou} and {@code accuracy_reward_confidence} of upstream
- * {@code grpo.py} (spec §1.3), step for step.
+ * {@code grpo.py} (docs/rewards.md §1.3), step for step.
  *
  * <p>Upstream wraps each function in {@code try/except Exception}, so any Python exception gives 0 for
  * both (they run the same code up to their last lines). The port raises a {@link PyException} wherever

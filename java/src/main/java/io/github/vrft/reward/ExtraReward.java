@@ -4,7 +4,7 @@ import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Set;
 
-/** VLM-R1's optional reward functions, added after accuracy and format when asked for (spec §2.3). */
+/** VLM-R1's optional reward functions, added after accuracy and format when asked for (docs/rewards.md §2.3). */
 public enum ExtraReward {
     /** {@code repetition_rewards}: -(1 - unique/total) over boxes, or over word 6-grams; in [-1, 0]. */
     REPETITION("repetition", "repetition"),

@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Visual-RFT reasoning grounding (LISA) {@code accuracy_reward} ({@code grpo_lisa.py}, spec §1.5).
+ * Visual-RFT reasoning grounding (LISA) {@code accuracy_reward} ({@code grpo_lisa.py}, docs/rewards.md §1.5).
  *
  * <p>Faithful: {@code (x1,y1),(x2,y2)} pairs of non-negative integers (Python's Unicode {@code \d} and
  * {@code \s}), scaled by 1/1000; the box is {@code (pts[0], pts[1])} where {@code pts} lists every match's

@@ -5,7 +5,7 @@ import io.github.vrft.answer.PyText;
 
 /**
  * An emulation of the part of math_verify 0.7's default extraction that decides the Visual-RFT gate on
- * reward-style text (spec §1.2). Its regexes are tried in priority order and, within one priority, the match
+ * reward-style text (docs/rewards.md §1.2). Its regexes are tried in priority order and, within one priority, the match
  * that ends rightmost wins:
  * <ol>
  *   <li>{@code final answer is} and a number;</li>

@@ -3,7 +3,7 @@ package io.github.vrft.reward;
 import java.util.Locale;
 
 /**
- * The math_verify pre-gate of every Visual-RFT accuracy reward (spec §1.2): upstream first runs
+ * The math_verify pre-gate of every Visual-RFT accuracy reward (docs/rewards.md §1.2): upstream first runs
  * {@code verify(parse(completion), parse(solution))} and, when it succeeds, gives accuracy 1.0 and skips the
  * task's own scoring.
  */
@@ -13,7 +13,7 @@ public enum MathVerifyGate {
     /**
      * Emulate the gate by math_verify's number extraction: it fires when the completion and the solution
      * yield the same number. Exact for the canonical {@code ", "}-separated detection format, where it fires
-     * exactly when the first predicted box's y1 equals the first ground-truth box's y1 (spec §1.2); an
+     * exactly when the first predicted box's y1 equals the first ground-truth box's y1 (docs/rewards.md §1.2); an
      * approximation elsewhere. See {@link MathVerifyEmulation}.
      */
     FIRST_Y1("first-y1");

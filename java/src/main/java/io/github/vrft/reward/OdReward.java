@@ -20,13 +20,13 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * VLM-R1 open-vocabulary detection rewards (grpo_jsonl.py, spec §2.3): {@code od_ap}, {@code od_ap50},
+ * VLM-R1 open-vocabulary detection rewards (grpo_jsonl.py, docs/rewards.md §2.3): {@code od_ap}, {@code od_ap50},
  * {@code odLength} and {@code map} by COCO AP ({@link CocoAp}), {@code weighted_sum} with its global greedy
  * matching, and the {@code repetition} and cosine {@code length} rewards.
  *
  * <p>Where upstream raises (a solution that is not JSON, the {@code UnboundLocalError} of weighted_sum), the
  * faithful profile scores 0 and the reason starts with "upstream raises". Profile {@code strict} fixes what
- * spec §4 lists: a match without a label counts as a wrong label (no stale label, no crash), an answer with
+ * docs/rewards.md §4 lists: a match without a label counts as a wrong label (no stale label, no crash), an answer with
  * no json block scores 1 against a {@code None} solution only when it is {@code None} or an empty list, and
  * the cosine reward uses the weighted_sum accuracy and clamps the length at 1024.
  */

@@ -2,7 +2,7 @@ package io.github.vrft.reward;
 
 import java.util.Locale;
 
-/** Which VLM-R1 module scores a REC (referring-expression grounding) completion (spec §2.1, §2.2). */
+/** Which VLM-R1 module scores a REC (referring-expression grounding) completion (docs/rewards.md §2.1, §2.2). */
 public enum RecModel {
     /** Qwen2VLModule: boxes resized from the model input to the original image, "inclusive" IoU, format needs braces. */
     QWEN("qwen"),

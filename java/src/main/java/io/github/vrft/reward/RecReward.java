@@ -8,7 +8,7 @@ import io.github.vrft.answer.PyText;
 import java.util.List;
 
 /**
- * VLM-R1 REC rewards (spec §2.2): {@code iou_reward} and {@code format_reward_rec} of the Qwen, InternVL and
+ * VLM-R1 REC rewards (docs/rewards.md §2.2): {@code iou_reward} and {@code format_reward_rec} of the Qwen, InternVL and
  * GLM modules, and the legacy binary reward of grpo_rec.py at 0586aee. Arithmetic is Python's
  * ({@link PyNum}): ints stay exact, the Qwen resize divides before it multiplies, and a zero union is
  * upstream's caught {@code ZeroDivisionError}, scoring 0.

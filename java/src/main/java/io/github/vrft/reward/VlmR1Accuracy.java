@@ -8,7 +8,7 @@ import io.github.vrft.answer.PyUnicode;
 
 
 /**
- * VLM-R1's text accuracy methods (grpo_jsonl.py, spec §2.4): {@code default}, {@code all_match},
+ * VLM-R1's text accuracy methods (grpo_jsonl.py, docs/rewards.md §2.4): {@code default}, {@code all_match},
  * {@code yes_no} and {@code mcq}.
  */
 final class VlmR1Accuracy {

@@ -1,6 +1,6 @@
 package io.github.vrft.reward;
 
-/** VLM-R1's {@code accu_reward_method} (spec §2.3, §2.4): how the accuracy of an od or accuracy line is scored. */
+/** VLM-R1's {@code accu_reward_method} (docs/rewards.md §2.3, §2.4): how the accuracy of an od or accuracy line is scored. */
 public enum VlmR1Method {
     /** COCO AP@[.50:.95] of the last answer's json block. */
     OD_AP("od_ap", true),

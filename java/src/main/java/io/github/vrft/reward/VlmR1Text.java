@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The text handling of VLM-R1's reward code (spec §2), as hand-written scanners rather than regexes: each
+ * The text handling of VLM-R1's reward code (docs/rewards.md §2), as hand-written scanners rather than regexes: each
  * upstream pattern is a search with lazy {@code .*?} groups, which a backtracking engine can take cubic time
  * on; each scanner below decides the same match in one or two passes. The property tests compare them with
  * {@link java.util.regex} on random strings.

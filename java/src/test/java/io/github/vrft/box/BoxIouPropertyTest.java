@@ -54,7 +54,7 @@ class BoxIouPropertyTest {
 
     @Test
     void handValues() {
-        // spec §1.3 examples: half overlap along y is exactly 0.5 (and so does not match)
+        // docs/rewards.md §1.3 examples: half overlap along y is exactly 0.5 (and so does not match)
         assertEquals(0.5, BoxIou.visualRft(120, 31, 320, 231, 120, 131, 320, 231), 0.0);
         // disjoint, touching edges
         assertEquals(0.0, BoxIou.visualRft(0, 0, 10, 10, 10, 0, 20, 10), 0.0);

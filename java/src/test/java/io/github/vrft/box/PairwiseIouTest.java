@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class PairwiseIouTest {
     /**
-     * The plain reference, written from spec/rewards.md §1.3 ("IoU"), not from BoxIou: one sample, every pair,
+     * The plain reference, written from docs/rewards.md §1.3 ("IoU"), not from BoxIou: one sample, every pair,
      * 0 for an empty intersection or a degenerate box, else inter / (area1 + area2 - inter).
      */
     static float[] reference(float[][] a, float[][] b) {

@@ -18,8 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 /**
- * Every case of golden/grpo_cases.json (made by the independent NumPy reference grpo_ref.py) with the
- * float32 tolerances of GRPO spec §13: the CPU path computes in double but writes per-token outputs as
+ * Every case of golden/grpo_cases.json (made by an independent NumPy reference; see golden/README.md) with the
+ * float32 tolerances of docs/grpo.md §13: the CPU path computes in double but writes per-token outputs as
  * float32. Skipped, and reported skipped: float64_only cases (float32 outputs overflow there) and the
  * logits cases (the fused logits path is a later issue).
  */

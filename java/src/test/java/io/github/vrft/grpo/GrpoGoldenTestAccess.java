@@ -2,7 +2,7 @@ package io.github.vrft.grpo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-/** Lets tests in other packages use the spec §13 array comparison. */
+/** Lets tests in other packages use the docs/grpo.md §13 array comparison. */
 public final class GrpoGoldenTestAccess {
     private GrpoGoldenTestAccess() {}
 

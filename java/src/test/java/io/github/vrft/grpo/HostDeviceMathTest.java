@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The CUDA kernels' device math (cuda/include/vrft_math.h), built for the host and run through FFM, against
- * golden/grpo_cases.json with the spec §13 tolerances: the same per-item code the kernels run, on every
+ * golden/grpo_cases.json with the docs/grpo.md §13 tolerances: the same per-item code the kernels run, on every
  * machine. Skipped, visibly, where no C compiler built libvrft_host.so, and for the modes the kernels do not
  * cover (they run on the CPU backend).
  */

@@ -142,7 +142,7 @@ class PolicyLossGradientTest {
         for (Object[] mode : modes()) {
             LossOptions o = (LossOptions) mode[1];
             if (o instanceof TrlLossOptions t && t.lossType() == TrlLossOptions.LossType.LUSPO) {
-                continue; // upstream luspo averages over padding too (spec §12 #10)
+                continue; // upstream luspo averages over padding too (docs/grpo.md §12 #10)
             }
             float[] x = new float[B * T];
             TokenBatch clean = batch(9, x);

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The strict profile: the upstream quirks of spec §4 corrected, the rest as the faithful profile. */
+/** The strict profile: the upstream quirks of docs/rewards.md §4 corrected, the rest as the faithful profile. */
 class StrictProfileTest {
     private final RewardScorer strict = new RewardScorer(RewardOptions.of(Profile.STRICT));
     private final RewardScorer faithful = new RewardScorer(RewardOptions.defaults());

@@ -27,7 +27,7 @@ class VisualRftGoldenTest {
 
     @Test
     void theGoldenFileHoldsTheDocumentedCases() {
-        // spec §5: 46 detection, 13 classification, 15 LISA and 6 advantage groups.
+        // docs/rewards.md §5: 46 detection, 13 classification, 15 LISA and 6 advantage groups.
         List<JsonNode> all = GoldenCases.visualRft();
         assertEquals(46, all.stream().filter(n -> n.get("task").asText().equals("detection")).count());
         assertEquals(13, all.stream().filter(n -> n.get("task").asText().equals("classification")).count());

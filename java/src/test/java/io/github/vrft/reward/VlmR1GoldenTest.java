@@ -34,7 +34,7 @@ class VlmR1GoldenTest {
 
     @Test
     void theGoldenFileHoldsTheDocumentedCases() {
-        // spec §5 (the published subset): REC, OD, the text methods and one advantage group.
+        // docs/rewards.md §5 (the published subset): REC, OD, the text methods and one advantage group.
         List<JsonNode> all = cases();
         assertEquals(17, all.stream().filter(n -> n.get("task").asText().equals("rec")).count());
         assertEquals(32, all.stream().filter(n -> n.get("task").asText().equals("od")).count());

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Profile strict on VLM-R1's tasks: the upstream failures of spec §4 items 7, 9, 10 and 11 fixed. */
+/** Profile strict on VLM-R1's tasks: the upstream failures docs/rewards.md §2.2-§2.3 describes (REC's inclusive IoU, prose against an empty solution, the unlabelled weighted_sum match, the cosine reward ignoring accuracy) fixed. */
 class VlmR1StrictTest {
     private static final RewardScorer STRICT = new RewardScorer(RewardOptions.of(Profile.STRICT)
             .withExtraRewards(EnumSet.allOf(ExtraReward.class)));
