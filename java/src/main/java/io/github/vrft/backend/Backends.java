@@ -1,20 +1,19 @@
 package io.github.vrft.backend;
 
-import io.github.vrft.backend.jcuda.JCudaBackend;
-import io.github.vrft.backend.jcuda.JCudaProbe;
-import io.github.vrft.backend.panama.PanamaBackend;
-import io.github.vrft.backend.panama.PanamaProbe;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.ServiceLoader;
 
 /**
- * Opens a {@link Backend} by name: {@code cpu}, {@code jcuda}, {@code panama} or {@code auto}. A GPU backend
- * that is not usable here is an {@link IllegalStateException} with its probe's reason; {@code auto} never
+ * Opens a {@link Backend} by name: {@code cpu}, {@code jcuda}, {@code panama} or {@code auto}. The GPU
+ * backends are found through {@link ServiceLoader} ({@link BackendProvider}); one that is not usable here
+ * (or not on the class path) is an {@link IllegalStateException} with its probe's reason; {@code auto} never
  * fails for want of a GPU. For {@code auto} with a usable GPU (panama preferred: it has the least cost per
  * call), the crossover comes from the file named by the system property {@value #CROSSOVER_PROPERTY} when it
  * is set, else it is measured once per JVM on first use ({@link Crossover#measure}, a few seconds) and
@@ -43,24 +42,46 @@ public final class Backends {
         }
         return switch (name.trim().toLowerCase(Locale.ROOT)) {
             case "cpu" -> new CpuBackend();
-            case "jcuda" -> JCudaBackend.open();
-            case "panama" -> PanamaBackend.open();
+            case "jcuda", "panama" -> provider(name.trim().toLowerCase(Locale.ROOT)).open();
             case "auto" -> auto();
             default -> throw new IllegalArgumentException("backend must be one of " + NAMES + ", got '" + name + "'");
         };
     }
 
+    /** The GPU backend providers on the class path, auto's preference first (loaded once). */
+    private static List<BackendProvider> providers;
+
+    static synchronized List<BackendProvider> providers() {
+        if (providers == null) {
+            List<BackendProvider> found = new ArrayList<>();
+            ServiceLoader.load(BackendProvider.class, Backends.class.getClassLoader()).forEach(found::add);
+            found.sort(Comparator.comparingInt(BackendProvider::preference));
+            providers = List.copyOf(found);
+        }
+        return providers;
+    }
+
+    private static BackendProvider provider(String name) {
+        for (BackendProvider p : providers()) {
+            if (p.name().equals(name)) {
+                return p;
+            }
+        }
+        throw new IllegalStateException(name + " backend unavailable: its binding is not on the class path");
+    }
+
     /** The GPU backend auto would use, opened, or null; {@code why} gets the reason either way. */
     private static Backend openGpu(StringBuilder why) {
-        if (PanamaProbe.status().available()) {
-            why.append("panama is usable: ").append(PanamaProbe.status());
-            return PanamaBackend.open();
+        StringBuilder none = new StringBuilder("no GPU backend is usable:");
+        for (BackendProvider p : providers()) {
+            if (p.available()) {
+                why.append(p.name()).append(" is usable: ").append(p.status());
+                return p.open();
+            }
+            none.append(' ').append(p.name()).append(' ').append(p.status()).append(';');
         }
-        if (JCudaProbe.status().available()) {
-            why.append("jcuda is usable: ").append(JCudaProbe.status()).append("; panama ").append(PanamaProbe.status());
-            return JCudaBackend.open();
-        }
-        why.append("no GPU backend is usable: jcuda ").append(JCudaProbe.status()).append("; panama ").append(PanamaProbe.status());
+        why.append(providers().isEmpty() ? "no GPU binding is on the class path"
+                : none.substring(0, none.length() - 1));
         return null;
     }
 
@@ -96,14 +117,28 @@ public final class Backends {
     }
 
     private static String gpuDevice(Backend gpu) {
-        return gpu.name().equals("jcuda") || JCudaProbe.status().available() ? String.valueOf(JCudaProbe.status().device())
-                : "CUDA device 0";
+        for (BackendProvider p : providers()) {
+            if (p.name().equals(gpu.name())) {
+                return p.device();
+            }
+        }
+        return "CUDA device 0";
     }
 
     /** One line per backend: whether it is usable here and why (for {@code vrft info}). */
     public static List<String> report() {
-        return List.of("cpu        available (pure Java; the reference every other backend is checked against)",
-                "jcuda      " + JCudaProbe.status(), "panama     " + PanamaProbe.status());
+        List<String> lines = new ArrayList<>();
+        lines.add("cpu        available (pure Java; the reference every other backend is checked against)");
+        for (String name : List.of("jcuda", "panama")) {
+            String status = "unavailable: its binding is not on the class path";
+            for (BackendProvider p : providers()) {
+                if (p.name().equals(name)) {
+                    status = p.status();
+                }
+            }
+            lines.add(String.format(Locale.ROOT, "%-10s %s", name, status));
+        }
+        return lines;
     }
 
     /** Writes a measured crossover of the GPU backend auto would use to {@code file}; returns it. */

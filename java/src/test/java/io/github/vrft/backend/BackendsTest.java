@@ -23,11 +23,20 @@ class BackendsTest {
     }
 
     @Test
+    void theGpuBindingsAreFoundThroughTheServiceLoader() {
+        assertEquals(java.util.List.of("panama", "jcuda"), Backends.providers().stream().map(BackendProvider::name).toList());
+        assertEquals(3, Backends.report().size());
+        assertTrue(Backends.report().get(1).startsWith("jcuda      "), Backends.report().get(1));
+    }
+
+    @Test
     void withoutAGpuAutoIsTheCpuAndAGpuBackendSaysWhyNot() {
         assumeFalse(JCudaProbe.status().available() || PanamaProbe.status().available(), "a GPU backend is usable here");
         try (Backend auto = Backends.open("auto")) {
-            assertTrue(auto.describe().startsWith("auto: cpu for every call (no GPU backend is usable: jcuda unavailable: "),
+            // the providers in auto's order of preference, each with its probe's reason
+            assertTrue(auto.describe().startsWith("auto: cpu for every call (no GPU backend is usable: panama unavailable: "),
                     auto.describe());
+            assertTrue(auto.describe().contains("; jcuda unavailable: "), auto.describe());
         }
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> Backends.open("jcuda"));
         assertTrue(e.getMessage().startsWith("jcuda backend unavailable: "), e.getMessage());
