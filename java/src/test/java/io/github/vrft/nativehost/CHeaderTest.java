@@ -38,7 +38,7 @@ class CHeaderTest {
 
     private static List<Path> libraries() {
         List<Path> libs = new ArrayList<>();
-        for (Path p : List.of(Path.of("target/classes/native/libvrft.so"), Path.of("target/native-host/emu/libvrft.so"))) {
+        for (Path p : List.of(Path.of("target/natives/native/libvrft.so"), Path.of("target/native-host/emu/libvrft.so"))) {
             if (Files.isRegularFile(p)) {
                 libs.add(p.toAbsolutePath());
             }
