@@ -181,9 +181,10 @@ final class ScoreCommand implements Callable<Integer> {
     }
 
     static void printSummary(PrintStream p, JsonlScoring.Summary s, RewardOptions o, boolean sample) {
-        p.printf(Locale.ROOT, "%s: %d lines, %d scored, %d bad, %d groups; profile %s, math_verify gate %s; %.1f ms%n",
-                sample ? "embedded sample" : "scored", s.lines(), s.scored(), s.badLines(), s.groups(),
-                o.profile().id(), o.mathVerifyGate().id(), s.nanos() / 1e6);
+        p.printf(Locale.ROOT, "%s: %d lines, %d scored, %d bad, %d groups; profile %s, math_verify gate %s; %.1f ms"
+                        + " (%,.0f lines/s)%n", sample ? "embedded sample" : "scored", s.lines(), s.scored(), s.badLines(),
+                s.groups(), o.profile().id(), o.mathVerifyGate().id(), s.nanos() / 1e6,
+                s.nanos() > 0 ? s.lines() / (s.nanos() / 1e9) : 0.0);
         p.println();
         p.printf(Locale.ROOT, "%-15s %-20s %7s %9s %13s%n", "task", "component", "lines", "mean", "zero+reason");
         for (Map.Entry<Task, JsonlScoring.TaskStats> e : s.byTask().entrySet()) {
