@@ -3,7 +3,7 @@
 
 Needs json_repair 0.41.1 importable (pip install json_repair==0.41.1, or PYTHONPATH at its src/):
 
-    python3 tools/json-repair-cases.py > java/src/test/resources/io/github/vrft/answer/json_repair_0.41.1.jsonl
+    python3 tools/json-repair-cases.py > java/tests/src/test/resources/io/github/vrft/answer/json_repair_0.41.1.jsonl
 
 Each line: {"text": T, "expected": str(json.loads(repair_json(T)))} for a text that json.loads rejects, from
 random mutations (deleted, inserted and replaced characters; truncation) of the bbox lists VLM-R1's repetition

@@ -4,7 +4,7 @@
 Run it with the Python whose behaviour a profile reproduces; upstream's rewards ran under CPython 3.11,
 whose unicodedata is Unicode 14.0.0:
 
-    python3.11 tools/unicode-tables.py > java/src/main/resources/io/github/vrft/answer/unicode-data.txt
+    python3.11 tools/unicode-tables.py > java/core/src/main/resources/io/github/vrft/answer/unicode-data.txt
 
 Every table is taken from that interpreter's own str methods, not from the JDK, so the scores do not
 change when the JDK's Unicode version does. Another Python version is chosen by running this script
