@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # native-build/build-test-natives.sh TEST_SRC OUT_HOST
-#   Builds the test instruments (never part of the product) from cuda/ and TEST_SRC (java/src/test):
+#   Builds the test instruments (never part of the product) from cuda/ and TEST_SRC (java/tests/src/test):
 #     OUT_HOST/libvrft_host.so         TEST_SRC/c/vrft_host.c: the kernels' device math built for the host
 #                                      (the tests drive it through FFM)
 #     OUT_HOST/emu/libvrft.so          the shim and kernels on the CUDA host emulation (TEST_SRC/cuda-emu), and

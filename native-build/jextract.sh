@@ -6,7 +6,7 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root="$here/.."
 if ! command -v jextract >/dev/null; then
-  echo "jextract not found: keeping java/src/main/java/io/github/vrft/backend/panama/vrft_h.java" >&2
+  echo "jextract not found: keeping java/cuda/src/main/java/io/github/vrft/backend/panama/vrft_h.java" >&2
   exit 1
 fi
 out=$(mktemp -d)
@@ -18,5 +18,5 @@ jextract --output "$out" --target-package io.github.vrft.backend.panama --header
   --include-constant VRFT_OK --include-constant VRFT_ERR_INVALID_ARGUMENT --include-constant VRFT_ERR_NO_DEVICE \
   --include-constant VRFT_ERR_CUDA --include-constant VRFT_ERR_OUT_OF_MEMORY --include-constant VRFT_ERR_UNSUPPORTED \
   "$root/cuda/include/vrft.h"
-cp "$out/io/github/vrft/backend/panama/vrft_h.java" "$root/java/src/main/java/io/github/vrft/backend/panama/"
+cp "$out/io/github/vrft/backend/panama/vrft_h.java" "$root/java/cuda/src/main/java/io/github/vrft/backend/panama/"
 echo "regenerated vrft_h.java; run mvn verify (VrftBindingsTest) to check it"

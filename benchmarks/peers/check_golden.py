@@ -11,7 +11,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import visual_rft_rewards as port  # noqa: E402
 
-DEFAULT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "java", "src", "test", "resources",
+DEFAULT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "java", "tests", "src", "test", "resources",
                        "golden", "visual_rft_rewards.jsonl")
 
 
