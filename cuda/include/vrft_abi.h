@@ -1,7 +1,7 @@
 /*
  * vrft_abi.h: every constant and struct that crosses the boundary between the Java backends and the
  * kernels, declared once. The Java side names the same values explicitly (AdvantageFlavor.deviceCode,
- * the loss options' enums, LossPartial, DeviceLossConfig.LAYOUT) and AbiConstantsTest reads this file to
+ * the loss options' enums, LossPartial, LossStruct.LAYOUT) and AbiConstantsTest reads this file to
  * check each of them, so a renumbering here or there fails a test instead of silently changing a kernel.
  * Plain C11 (and C++): included by vrft.h for C callers and by vrft_math.h for the kernels.
  */

@@ -1,33 +1,16 @@
 package io.github.vrft.grpo;
 
-import java.lang.foreign.MemoryLayout;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
-import java.lang.foreign.ValueLayout;
 import java.util.Optional;
 
 /**
- * The loss options as the CUDA kernels take them: the C struct {@code vrft_loss_cfg} of
- * {@code cuda/include/vrft_abi.h}, laid out by {@link #LAYOUT}. The device path covers TRL's clipped family
+ * The loss options as the CUDA kernels take them: the fields of the C struct {@code vrft_loss_cfg} of
+ * {@code cuda/include/vrft_abi.h} (the bindings lay them out in native memory), and the loss and metrics
+ * assembled from what the kernels return. The device path covers TRL's clipped family
  * (grpo, bnpo, dr_grpo, dapo; token and sequence level; delta; k3 KL with and without bias correction; IS
  * weights) and verl vanilla (dual clip, the four aggregation modes, every KL estimator); other modes run on
  * the CPU backend, and {@link #of} says so by returning empty.
  */
 public final class DeviceLossConfig {
-    /** {@code vrft_loss_cfg}: 7 ints, padding to 8 bytes, 13 doubles. */
-    public static final StructLayout LAYOUT = MemoryLayout.structLayout(
-            ValueLayout.JAVA_INT.withName("impl"), ValueLayout.JAVA_INT.withName("loss_type"),
-            ValueLayout.JAVA_INT.withName("sequence"), ValueLayout.JAVA_INT.withName("bias_kl"),
-            ValueLayout.JAVA_INT.withName("kl_type"), ValueLayout.JAVA_INT.withName("rows"),
-            ValueLayout.JAVA_INT.withName("cols"), MemoryLayout.paddingLayout(4),
-            ValueLayout.JAVA_DOUBLE.withName("eps_low"), ValueLayout.JAVA_DOUBLE.withName("eps_high"),
-            ValueLayout.JAVA_DOUBLE.withName("delta"), ValueLayout.JAVA_DOUBLE.withName("beta"),
-            ValueLayout.JAVA_DOUBLE.withName("clip_c"), ValueLayout.JAVA_DOUBLE.withName("ga"),
-            ValueLayout.JAVA_DOUBLE.withName("num_items"), ValueLayout.JAVA_DOUBLE.withName("num_processes"),
-            ValueLayout.JAVA_DOUBLE.withName("max_completion_length"), ValueLayout.JAVA_DOUBLE.withName("dp_size"),
-            ValueLayout.JAVA_DOUBLE.withName("batch_num_tokens"), ValueLayout.JAVA_DOUBLE.withName("global_batch_size"),
-            ValueLayout.JAVA_DOUBLE.withName("loss_scale_factor"));
-
     /** {@code VRFT_LOSS_TRL_CLIPPED}, {@code VRFT_LOSS_VERL_VANILLA}, {@code VRFT_KL_NONE} of vrft_abi.h. */
     static final int ABI_LOSS_TRL_CLIPPED = 0;
     static final int ABI_LOSS_VERL_VANILLA = 1;
@@ -70,24 +53,14 @@ public final class DeviceLossConfig {
         return Optional.empty();
     }
 
-    /** The batch's mask as the kernels read it: one byte per token, 1 for a masked-in token, in {@code arena}. */
-    public static MemorySegment maskBytes(java.lang.foreign.Arena arena, TokenBatch b) {
-        boolean[] m = b.mask();
-        MemorySegment mask = arena.allocate(Math.max(m.length, 1));
-        for (int k = 0; k < m.length; k++) {
-            mask.set(ValueLayout.JAVA_BYTE, k, (byte) (m[k] ? 1 : 0));
-        }
-        return mask;
+    /** The struct's int fields in declaration order ({@code impl} .. {@code cols}); a copy. */
+    public int[] intFields() {
+        return ints.clone();
     }
 
-    /** Writes the struct into {@code seg} (at least {@code LAYOUT.byteSize()} bytes, native order). */
-    public void writeTo(MemorySegment seg) {
-        for (int i = 0; i < ints.length; i++) {
-            seg.set(ValueLayout.JAVA_INT, 4L * i, ints[i]);
-        }
-        for (int i = 0; i < doubles.length; i++) {
-            seg.set(ValueLayout.JAVA_DOUBLE, 32L + 8L * i, doubles[i]);
-        }
+    /** The struct's double fields in declaration order ({@code eps_low} .. {@code loss_scale_factor}); a copy. */
+    public double[] doubleFields() {
+        return doubles.clone();
     }
 
     /** Number of partial sums the token kernel writes per block ({@code VRFT_SUMS}). */

@@ -112,7 +112,7 @@ class AbiConstantsTest {
         }
         List<String> javaFields = new ArrayList<>();
         List<String> javaTypes = new ArrayList<>();
-        for (MemoryLayout l : DeviceLossConfig.LAYOUT.memberLayouts()) {
+        for (MemoryLayout l : io.github.vrft.backend.device.LossStruct.LAYOUT.memberLayouts()) {
             if (l.name().isPresent()) {
                 javaFields.add(l.name().get());
                 javaTypes.add(l instanceof ValueLayout.OfInt ? "int" : "double");

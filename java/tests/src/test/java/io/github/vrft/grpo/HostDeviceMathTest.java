@@ -1,5 +1,6 @@
 package io.github.vrft.grpo;
 
+import io.github.vrft.backend.device.LossStruct;
 import io.github.vrft.cli.GrpoDocument;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.vrft.nativehost.HostLib;
@@ -41,8 +42,7 @@ class HostDeviceMathTest {
                 assumeTrue(cfg.isPresent(), "mode runs on the CPU backend, not on the device");
                 int n = b.rows * b.cols;
                 try (Arena arena = Arena.ofConfined()) {
-                    MemorySegment cs = arena.allocate(DeviceLossConfig.LAYOUT);
-                    cfg.get().writeTo(cs);
+                    MemorySegment cs = LossStruct.of(arena, cfg.get());
                     MemorySegment mask = arena.allocate(Math.max(n, 1));
                     for (int k = 0; k < n; k++) {
                         mask.set(ValueLayout.JAVA_BYTE, k, (byte) (b.mask[k] ? 1 : 0));

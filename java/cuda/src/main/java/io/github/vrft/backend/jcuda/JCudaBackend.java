@@ -1,6 +1,7 @@
 package io.github.vrft.backend.jcuda;
 
 import io.github.vrft.backend.DeviceBackend;
+import io.github.vrft.backend.device.LossStruct;
 import io.github.vrft.box.DetectionMatch;
 import io.github.vrft.grpo.DeviceLossConfig;
 import io.github.vrft.grpo.Groups;
@@ -163,9 +164,8 @@ public final class JCudaBackend extends DeviceBackend {
         int n = (int) b.size();
         long tokenBlocks = (n + BLOCK - 1) / BLOCK;
         try (Arena arena = Arena.ofConfined(); Buffers bufs = new Buffers()) {
-            MemorySegment cs = arena.allocate(DeviceLossConfig.LAYOUT);
-            cfg.writeTo(cs);
-            MemorySegment mask = DeviceLossConfig.maskBytes(arena, b);
+            MemorySegment cs = LossStruct.of(arena, cfg);
+            MemorySegment mask = LossStruct.maskBytes(arena, b);
             DeviceBuffer dLogp = upload(bufs, arena, b.logp());
             DeviceBuffer dOld = upload(bufs, arena, b.oldLogp());
             DeviceBuffer dRef = upload(bufs, arena, b.refLogp());

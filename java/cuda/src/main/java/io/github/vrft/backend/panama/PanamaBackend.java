@@ -3,6 +3,7 @@ package io.github.vrft.backend.panama;
 import io.github.vrft.Checks;
 import io.github.vrft.backend.Backend;
 import io.github.vrft.backend.DeviceBackend;
+import io.github.vrft.backend.device.LossStruct;
 import io.github.vrft.backend.RewardStep;
 import io.github.vrft.box.DetectionMatch;
 import io.github.vrft.grpo.AdvantageFlavor;
@@ -214,9 +215,8 @@ public final class PanamaBackend extends DeviceBackend {
     protected LossResult devicePolicyLoss(TokenBatch b, DeviceLossConfig cfg) {
         int n = (int) b.size();
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment cs = a.allocate(DeviceLossConfig.LAYOUT);
-            cfg.writeTo(cs);
-            MemorySegment mask = DeviceLossConfig.maskBytes(a, b);
+            MemorySegment cs = LossStruct.of(a, cfg);
+            MemorySegment mask = LossStruct.maskBytes(a, b);
             MemorySegment grad = a.allocate(ValueLayout.JAVA_FLOAT, n);
             MemorySegment ptl = a.allocate(ValueLayout.JAVA_FLOAT, n);
             MemorySegment kl = cfg.hasKl() ? a.allocate(ValueLayout.JAVA_FLOAT, n) : MemorySegment.NULL;
