@@ -17,14 +17,28 @@ public final class AutoBackend implements Backend {
 
     private final CpuBackend cpu = new CpuBackend();
     private final Backend gpu;
-    private final Crossover crossover;
+    private final java.util.function.Supplier<Crossover> measure;
+    private volatile Crossover crossover;
     private final String why;
 
     /** @param gpu the GPU backend, or null; @param crossover its crossover (ignored without a GPU); @param why the choice in words */
     AutoBackend(Backend gpu, Crossover crossover, String why) {
+        this(gpu, crossover, null, why);
+    }
+
+    private AutoBackend(Backend gpu, Crossover crossover, java.util.function.Supplier<Crossover> measure, String why) {
         this.gpu = gpu;
         this.crossover = crossover;
+        this.measure = measure;
         this.why = why;
+    }
+
+    /**
+     * With a crossover measured on first need: a call smaller than {@link Crossover#SMALLEST_MEASURED} runs on
+     * the CPU without it (no measured crossover is smaller), so a short run never pays for the measurement.
+     */
+    static AutoBackend measuredOnFirstNeed(Backend gpu, java.util.function.Supplier<Crossover> measure, String why) {
+        return new AutoBackend(gpu, null, measure, why);
     }
 
     @Override
@@ -34,18 +48,39 @@ public final class AutoBackend implements Backend {
 
     @Override
     public String describe() {
-        return gpu == null ? "auto: cpu for every call (" + why + ")"
-                : "auto: cpu below the crossover, " + gpu.name() + " from it (" + why + "); " + crossover.summary();
+        if (gpu == null) {
+            return "auto: cpu for every call (" + why + ")";
+        }
+        Crossover c = crossover;
+        return "auto: cpu below the crossover, " + gpu.name() + " from it (" + why + "); "
+                + (c == null ? "crossover to be measured on the first call of at least "
+                        + Crossover.SMALLEST_MEASURED + " items" : c.summary());
     }
 
-    /** The measured crossover in use, or null without a GPU backend. */
+    /** The crossover in use (measured now if it was not yet), or null without a GPU backend. */
     public Crossover crossover() {
-        return gpu == null ? null : crossover;
+        if (gpu == null) {
+            return null;
+        }
+        Crossover c = crossover;
+        if (c == null) {
+            synchronized (this) {
+                c = crossover;
+                if (c == null) {
+                    c = measure.get();
+                    crossover = c;
+                }
+            }
+        }
+        return c;
     }
 
     /** The GPU when there is one and {@code size} reaches the op's crossover ({@code threshold} of it), else the CPU. */
     private Backend pick(java.util.function.ToLongFunction<Crossover> threshold, long size, String op) {
-        if (gpu != null && Crossover.gpuFor(threshold.applyAsLong(crossover), size)) {
+        if (gpu == null || (crossover == null && size < Crossover.SMALLEST_MEASURED)) {
+            return cpu;
+        }
+        if (Crossover.gpuFor(threshold.applyAsLong(crossover()), size)) {
             LOG.log(System.Logger.Level.DEBUG, () -> "auto: " + op + " of " + size + " on " + gpu.name());
             return gpu;
         }

@@ -16,8 +16,9 @@ import java.util.ServiceLoader;
  * (or not on the class path) is an {@link IllegalStateException} with its probe's reason; {@code auto} never
  * fails for want of a GPU. For {@code auto} with a usable GPU (panama preferred: it has the least cost per
  * call), the crossover comes from the file named by the system property {@value #CROSSOVER_PROPERTY} when it
- * is set, else it is measured once per JVM on first use ({@link Crossover#measure}, a few seconds) and
- * logged.
+ * is set (read when auto opens), else it is measured once per JVM ({@link Crossover#measure}, a few seconds)
+ * and logged, on the first call of at least {@link Crossover#SMALLEST_MEASURED} items: smaller calls run on the
+ * CPU without it.
  */
 public final class Backends {
     private Backends() {}
@@ -92,22 +93,26 @@ public final class Backends {
             return new AutoBackend(null, null, why.toString());
         }
         try {
-            return new AutoBackend(gpu, crossoverFor(gpu), why.toString());
+            String file = System.getProperty(CROSSOVER_PROPERTY);
+            // a crossover file is read now (a bad one is an error at open); a measurement waits for its first need
+            return file != null ? new AutoBackend(gpu, load(file), why.toString())
+                    : AutoBackend.measuredOnFirstNeed(gpu, () -> measuredFor(gpu), why.toString());
         } catch (RuntimeException e) {
             gpu.close();
             throw e;
         }
     }
 
-    private static synchronized Crossover crossoverFor(Backend gpu) {
-        String file = System.getProperty(CROSSOVER_PROPERTY);
-        if (file != null) {
-            try {
-                return Crossover.load(Path.of(file));
-            } catch (IOException e) {
-                throw new UncheckedIOException(CROSSOVER_PROPERTY + "=" + file + " could not be read", e);
-            }
+    private static Crossover load(String file) {
+        try {
+            return Crossover.load(Path.of(file));
+        } catch (IOException e) {
+            throw new UncheckedIOException(CROSSOVER_PROPERTY + "=" + file + " could not be read", e);
         }
+    }
+
+    /** The crossover measured once per JVM (a few seconds, logged). */
+    private static synchronized Crossover measuredFor(Backend gpu) {
         if (measured == null) {
             LOG.log(System.Logger.Level.INFO, "auto: measuring the CPU/GPU crossover on " + gpu.name() + " (a few seconds)");
             measured = Crossover.measure(new CpuBackend(), gpu, gpuDevice(gpu));

@@ -29,6 +29,12 @@ public record Crossover(String device, long rewardStep, long pairwiseIou, long a
     static final int[] BATCHES = {64, 256, 1024, 4096, 16384};
 
     /**
+     * No op's measured crossover is below this: every op's sizes start at or above it (64 samples or
+     * completions, 4,096 rewards, 1,024 tokens), and a crossover is one of the sizes measured or {@link #NEVER}.
+     */
+    public static final long SMALLEST_MEASURED = 64;
+
+    /**
      * The crossover of one op from paired timings at increasing sizes: the smallest size from which the GPU
      * time is below the CPU time at every measured size; {@link #NEVER} if the GPU is slower at the largest.
      */

@@ -99,6 +99,32 @@ class AutoBackendTest {
     }
 
     @Test
+    void aMeasuredCrossoverWaitsForTheFirstCallThatCouldUseIt() {
+        RecordingBackend gpu = new RecordingBackend();
+        int[] measurements = new int[1];
+        Crossover c = new Crossover("stand-in", 64, 64, 4096, 1024, "test");
+        try (AutoBackend auto = AutoBackend.measuredOnFirstNeed(gpu, () -> {
+            measurements[0]++;
+            return c;
+        }, "test")) {
+            assertTrue(auto.describe().contains("crossover to be measured on the first call of at least 64"), auto.describe());
+            // below every size the measurement tries: the CPU, and nothing measured
+            auto.groupAdvantages(new float[63], Groups.contiguous(63, 7), AdvantageFlavor.VERL);
+            auto.pairwiseIou(new float[4], new long[] {0, 1}, new float[4], new long[] {0, 1});
+            assertEquals(0, measurements[0]);
+            assertEquals(List.of(), gpu.calls);
+            // from 64 items the crossover is needed: measured once, then used
+            float[] r = new float[4096];
+            auto.groupAdvantages(r, Groups.contiguous(4096, 8), AdvantageFlavor.VERL);
+            auto.groupAdvantages(new float[64], Groups.contiguous(64, 8), AdvantageFlavor.VERL);
+            assertEquals(1, measurements[0]);
+            assertEquals(List.of("advantages 4096"), gpu.calls);
+            assertEquals(c, auto.crossover());
+            assertTrue(auto.describe().endsWith(c.summary()), auto.describe());
+        }
+    }
+
+    @Test
     void withoutAGpuEveryCallRunsOnTheCpuAndSaysWhy() {
         try (AutoBackend auto = new AutoBackend(null, null, "no GPU backend is usable: test")) {
             assertNull(auto.crossover());
