@@ -130,8 +130,9 @@ public final class GrpoDocument {
         putMatrix(o.putArray("per_token_loss"), r.perTokenLoss(), p.batch());
         o.put("loss", r.loss());
         putMatrix(o.putArray("grad_logp"), r.gradLogp(), p.batch());
-        if (r.perTokenKl() != null) {
-            putMatrix(o.putArray("per_token_kl"), r.perTokenKl(), p.batch());
+        float[] kl = r.perTokenKl(); // a copy: taken once
+        if (kl != null) {
+            putMatrix(o.putArray("per_token_kl"), kl, p.batch());
         }
         ObjectNode metrics = o.putObject("metrics");
         for (Map.Entry<String, Double> e : r.metrics().entrySet()) {

@@ -50,12 +50,6 @@ final class DetectionReward {
         }
     }
 
-    /** Scores one completion on the CPU (the text phase, then the numeric phase when it applies). */
-    static Result score(String completion, String solution, Profile profile) {
-        Outcome o = prepare(completion, solution, profile);
-        return o instanceof Numeric n ? score(n) : (Result) o;
-    }
-
     /** The numeric phase of one completion on the CPU. */
     static Result score(Numeric n) {
         DetectionMatch.Result r = DetectionMatch.compute(n.pred, n.conf, new long[] {0, n.conf.length}, n.gt,

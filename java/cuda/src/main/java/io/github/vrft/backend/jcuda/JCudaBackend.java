@@ -44,6 +44,7 @@ public final class JCudaBackend extends DeviceBackend {
     private final CUfunction lossRows = new CUfunction();
     private final CUfunction lossCounts = new CUfunction();
     private final CUfunction lossTokens = new CUfunction();
+
     private JCudaBackend() {
         CUdevice dev = new CUdevice();
         JCudaDriver.cuDeviceGet(dev, 0);
