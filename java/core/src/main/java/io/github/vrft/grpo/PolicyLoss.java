@@ -1,6 +1,7 @@
 package io.github.vrft.grpo;
 
 import io.github.vrft.Checks;
+import io.github.vrft.VectorSupport;
 
 /**
  * The clipped-ratio policy loss, forward and backward fused: one call gives the scalar loss, d loss / d logp

@@ -1,5 +1,7 @@
 package io.github.vrft.grpo;
 
+import io.github.vrft.VectorSupport;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 

@@ -1,5 +1,7 @@
 package io.github.vrft.grpo;
 
+import io.github.vrft.VectorSupport;
+
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.LongVector;

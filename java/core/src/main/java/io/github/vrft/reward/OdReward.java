@@ -392,9 +392,10 @@ final class OdReward {
         BoxGroups gg = new BoxGroups(gts);
         int ng2 = gg.boxes.size();
         double[] groupIou = new double[pg.boxes.size() * ng2];
+        RecReward.BoxColumns gCols = new RecReward.BoxColumns(gg.values, gg.finite, ng2);
         for (int a = 0; a < pg.boxes.size(); a++) {
             if (pg.finite[a]) {
-                RecReward.inclusiveIouRow(pg.values, 4 * a, gg.values, gg.finite, ng2, groupIou, a * ng2);
+                RecReward.inclusiveIouRow(pg.values, 4 * a, gCols, groupIou, a * ng2);
             }
             for (int k = 0; k < ng2; k++) {
                 if (!pg.finite[a] || !gg.finite[k]) {

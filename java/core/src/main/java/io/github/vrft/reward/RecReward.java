@@ -1,5 +1,6 @@
 package io.github.vrft.reward;
 
+import io.github.vrft.VectorSupport;
 import io.github.vrft.answer.PyException;
 import io.github.vrft.answer.PyJson;
 import io.github.vrft.answer.PyNum;
@@ -171,36 +172,63 @@ final class RecReward {
     }
 
     /**
-     * {@link #inclusiveIouSmall} of the box at {@code a[ai..ai+3]} against each of {@code count} boxes in
-     * {@code b} whose {@code bFinite} flag is set, into {@code out[off..off+count)}, for boxes whose coordinates
-     * are small and finite (entries whose flag is clear are left to the caller). Branch-free, as the weighted_sum
-     * IoU matrix of hundreds of boxes a side is hundreds of thousands of these; with finite values it is the
+     * {@link #inclusiveIouSmall} of the box at {@code a[ai..ai+3]} against each box of {@code b} whose
+     * {@code finite} flag is set, into {@code out[off..off+b.count)}, for boxes whose coordinates are small and
+     * finite (entries whose flag is clear are left to the caller). Branch-free, and with the Vector API
+     * ({@link VectorIouRow}) the same operations lane by lane, as the weighted_sum IoU matrix of hundreds of
+     * boxes a side is hundreds of thousands of these; with finite values it is the
      * same result bit for bit: {@code Math.max}/{@code min} differ from Python's {@code max}/{@code min} only
      * in the sign of a zero, which cannot change the intersection, and for distinct finite doubles
      * {@code x2 - x1 > 0} exactly when {@code x1 < x2}.
      */
-    static void inclusiveIouRow(double[] a, int ai, double[] b, boolean[] bFinite, int count, double[] out, int off) {
+    static void inclusiveIouRow(double[] a, int ai, BoxColumns b, double[] out, int off) {
         double a0 = a[ai];
         double a1 = a[ai + 1];
         double a2 = a[ai + 2];
         double a3 = a[ai + 3];
+        int k = VectorSupport.enabled() ? VectorIouRow.row(a0, a1, a2, a3, b, out, off) : 0;
         double am2 = a2 - 1;
         double am3 = a3 - 1;
         double areaA = (a2 - a0) * (a3 - a1);
-        for (int k = 0; k < count; k++) {
-            if (!bFinite[k]) {
+        for (; k < b.count; k++) {
+            if (!b.finite[k]) {
                 continue;
             }
-            int bi = 4 * k;
-            double b0 = b[bi];
-            double b1 = b[bi + 1];
-            double b2 = b[bi + 2];
-            double b3 = b[bi + 3];
+            double b0 = b.x0[k];
+            double b1 = b.y0[k];
+            double b2 = b.x1[k];
+            double b3 = b.y1[k];
             double w = Math.min(b2 - 1, am2) - Math.max(b0, a0);
             double h = Math.min(b3 - 1, am3) - Math.max(b1, a1);
             double inter = (w > 0 & h > 0) ? (w + 1) * (h + 1) : 0.0;
             double union = areaA + (b2 - b0) * (b3 - b1) - inter;
             out[off + k] = union == 0.0 ? 0.0 : inter / union; // a zero union: upstream's ZeroDivisionError, 0.0
+        }
+    }
+
+    /** Boxes as four coordinate columns and a flag per box, the layout of {@link #inclusiveIouRow}'s lanes. */
+    static final class BoxColumns {
+        final int count;
+        final double[] x0;
+        final double[] y0;
+        final double[] x1;
+        final double[] y1;
+        final boolean[] finite;
+
+        /** From {@code count} boxes of 4 coordinates each in {@code values}, with their flags. */
+        BoxColumns(double[] values, boolean[] finite, int count) {
+            this.count = count;
+            this.finite = finite;
+            x0 = new double[count];
+            y0 = new double[count];
+            x1 = new double[count];
+            y1 = new double[count];
+            for (int k = 0; k < count; k++) {
+                x0[k] = values[4 * k];
+                y0[k] = values[4 * k + 1];
+                x1[k] = values[4 * k + 2];
+                y1[k] = values[4 * k + 3];
+            }
         }
     }
 

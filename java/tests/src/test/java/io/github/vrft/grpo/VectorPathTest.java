@@ -2,6 +2,8 @@ package io.github.vrft.grpo;
 
 import org.junit.jupiter.api.Test;
 
+import io.github.vrft.VectorSupport;
+
 import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -54,10 +54,69 @@ class InclusiveIouFastPathTest {
             }
             if (finite) {
                 double[] row = new double[1];
-                RecReward.inclusiveIouRow(da, 0, db, new boolean[] {true}, 1, row, 0);
+                RecReward.inclusiveIouRow(da, 0, new RecReward.BoxColumns(db, new boolean[] {true}, 1), row, 0);
                 assertEquals(Double.doubleToRawLongBits(want), Double.doubleToRawLongBits(row[0]),
                         "row form: " + java.util.Arrays.toString(a) + " " + java.util.Arrays.toString(b));
             }
         }
+    }
+
+    /**
+     * The row form over many boxes, so that most go through the Vector API's lanes (and the rest through the
+     * scalar tail), with and without it: each entry is {@link RecReward#inclusiveIouSmall}'s bits, and entries
+     * of boxes not flagged finite are left as they were.
+     */
+    @Test
+    void rowsSameBitsAsEachPair() {
+        SplittableRandom rnd = new SplittableRandom(25);
+        String saved = System.getProperty("vrft.vector");
+        try {
+            for (int trial = 0; trial < 3000; trial++) {
+                int count = rnd.nextInt(1, 40);
+                double[] a = new double[4];
+                double[] b = new double[4 * count];
+                boolean[] finite = new boolean[count];
+                for (int k = 0; k < 4; k++) {
+                    a[k] = finiteCoordinate(rnd);
+                }
+                for (int i = 0; i < count; i++) {
+                    finite[i] = rnd.nextInt(10) != 0;
+                    for (int k = 0; k < 4; k++) {
+                        b[4 * i + k] = !finite[i] && k == 2 ? Double.NaN
+                                : rnd.nextInt(6) == 0 ? a[k] : finiteCoordinate(rnd);
+                    }
+                }
+                RecReward.BoxColumns cols = new RecReward.BoxColumns(b, finite, count);
+                for (String vector : new String[] {"true", "false"}) {
+                    System.setProperty("vrft.vector", vector);
+                    double[] row = new double[count + 2];
+                    java.util.Arrays.fill(row, -7.0);
+                    RecReward.inclusiveIouRow(a, 0, cols, row, 1);
+                    assertEquals(-7.0, row[0]);
+                    assertEquals(-7.0, row[count + 1]);
+                    for (int i = 0; i < count; i++) {
+                        double want = finite[i] ? RecReward.inclusiveIouSmall(a, 0, b, 4 * i) : -7.0;
+                        assertEquals(Double.doubleToRawLongBits(want), Double.doubleToRawLongBits(row[1 + i]),
+                                "vector " + vector + ", box " + i + " of " + count);
+                    }
+                }
+            }
+        } finally {
+            if (saved == null) {
+                System.clearProperty("vrft.vector");
+            } else {
+                System.setProperty("vrft.vector", saved);
+            }
+        }
+    }
+
+    private static double finiteCoordinate(SplittableRandom rnd) {
+        return switch (rnd.nextInt(5)) {
+            case 0 -> rnd.nextInt(-3, 4);
+            case 1 -> rnd.nextInt(0, 2000);
+            case 2 -> rnd.nextInt(0, 2000) + rnd.nextInt(0, 4) * 0.25;
+            case 3 -> rnd.nextBoolean() ? 0.0 : -0.0;
+            default -> rnd.nextDouble() * 100 - 20;
+        };
     }
 }
