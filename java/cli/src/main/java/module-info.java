@@ -3,6 +3,7 @@ module io.github.vrft.cli {
     requires io.github.vrft.core;
     requires info.picocli;
     requires com.fasterxml.jackson.databind;
+    requires com.github.luben.zstd_jni;
 
     exports io.github.vrft.cli;
     opens io.github.vrft.cli to info.picocli;

@@ -478,6 +478,6 @@ public final class JsonlScoring {
     static final int MAX_LINE_BYTES = 64 << 20;
 
     private static LineReader open(Path p) throws IOException {
-        return new LineReader(Files.newInputStream(p), MAX_LINE_BYTES);
+        return new LineReader(Compression.open(p), MAX_LINE_BYTES);
     }
 }

@@ -19,8 +19,9 @@ import java.nio.file.StandardCopyOption;
  * run) and moved into place atomically only when every line is written, so a failed run (a full disk, a
  * crash) never leaves a half-written file under the requested name, two runs writing the same file leave the
  * complete output of one of them, and a signal (SIGINT, SIGTERM) removes the partial file. Stdout, devices
- * and pipes are written in place; there a failure is reported as an incomplete output. Stdout is written through its file descriptor, not {@code System.out}, whose PrintStream
- * swallows write errors.
+ * and pipes are written in place; there a failure is reported as an incomplete output. Stdout is written
+ * through its file descriptor, not {@code System.out}, whose PrintStream swallows write errors. A file named
+ * {@code *.gz} or {@code *.zst} is written compressed ({@link Compression}).
  */
 final class OutputTarget implements Closeable {
     private final String name;
@@ -59,7 +60,7 @@ final class OutputTarget implements Closeable {
         if (Files.isDirectory(p)) {
             throw new IOException("is a directory");
         }
-        if (Files.exists(p) && !Files.isRegularFile(p)) { // /dev/stdout, /dev/null, a FIFO: in place
+        if (Files.exists(p) && !Files.isRegularFile(p)) { // /dev/stdout, /dev/null, a FIFO: in place, plain
             return new OutputTarget(path, null, null, buffered(Files.newOutputStream(p)));
         }
         Path partial = null;
@@ -77,6 +78,13 @@ final class OutputTarget implements Closeable {
             }
         }
         ExitCleanup.register(partial);
+        try {
+            os = Compression.encoded(os, p.getFileName().toString());
+        } catch (IOException | RuntimeException e) {
+            os.close();
+            ExitCleanup.delete(partial);
+            throw e;
+        }
         return new OutputTarget(path, p, partial, buffered(os));
     }
 

@@ -27,13 +27,14 @@ import java.util.concurrent.Callable;
 /** {@code vrft score}: rewards and group advantages for a JSON Lines file of rollouts. */
 @Command(name = "score", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-            "Scores rollouts: one JSON object per line with prompt_id, task, completion and solution; VLM-R1 lines",
-            "may add model (rec: qwen, internvl, glm, legacy-binary), reward_method (od: od_ap, od_ap50, odLength,",
-            "weighted_sum, map; accuracy: default, all_match, yes_no, mcq), image_size_wh and image_grid_thw (the",
-            "qwen resize), completion_tokens and format (fullmatch or ovd-legacy).",
-            "Writes each line back with \"rewards\" (components, total, total_f32), \"advantage\" (over the lines",
-            "sharing its prompt_id) and \"diagnostics\" (why a component is 0). Without --input, scores an",
-            "embedded sample and prints a summary table.",
+            "Scores rollouts: one JSON object per line with prompt_id, task, completion and solution; VLM-R1 lines "
+                + "may add model (rec: qwen, internvl, glm, legacy-binary), reward_method (od: od_ap, od_ap50, "
+                + "odLength, weighted_sum, map; accuracy: default, all_match, yes_no, mcq), image_size_wh and "
+                + "image_grid_thw (the qwen resize), completion_tokens and format (fullmatch or ovd-legacy).",
+            "Writes each line back with \"rewards\" (components, total, total_f32), \"advantage\" (over the lines "
+                + "sharing its prompt_id) and \"diagnostics\" (why a component is 0). Without --input, scores an "
+                + "embedded sample and prints a summary table. gzip and zstd files are read and written as such "
+                + "(input by its first bytes, output by a .gz or .zst name).",
             "Exit status: 0 all lines scored; 1 some lines could not be read (reported on stderr); 2 usage."})
 final class ScoreCommand implements Callable<Integer> {
     @Option(names = "--profile", paramLabel = "NAME", defaultValue = "visual-rft",
@@ -49,10 +50,12 @@ final class ScoreCommand implements Callable<Integer> {
     String extraRewards;
 
     @Option(names = {"-i", "--input"}, paramLabel = "FILE",
-            description = "JSON Lines rollouts; - reads stdin. Default: the embedded sample.")
+            description = "JSON Lines rollouts, plain, gzip or zstd (recognised by their first bytes); - reads stdin. "
+                    + "Default: the embedded sample.")
     String input;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Where scored lines go; - is stdout. "
+            + "A name ending in .gz or .zst is written compressed (gzip; zstd level 3); stdout and devices plain. "
             + "Default: stdout with --input; with the sample, no lines (summary only).")
     String output;
 
@@ -144,6 +147,10 @@ final class ScoreCommand implements Callable<Integer> {
             target = out == null ? OutputTarget.discard() : OutputTarget.open(out);
             summary = scoring.run(path, target.writer());
             target.commit();
+        } catch (Compression.InputException e) {
+            System.err.println("vrft score: --input " + input + ": " + describe(e) + "; "
+                    + (target != null ? target.failureNote() : "nothing was written"));
+            return 1;
         } catch (IOException e) {
             String name = target != null ? target.name() : out;
             System.err.println("vrft score: " + name + ": " + describe(e) + "; "
