@@ -49,7 +49,8 @@ public final class JsonlScoring {
     static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
             .enable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION).build())
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS);
+            .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS); // a line is exactly one JSON value
 
     private static final int CHUNK = 4096;
 
@@ -303,6 +304,14 @@ public final class JsonlScoring {
         JsonNode node;
         try {
             node = JSON.readTree(row.text);
+        } catch (com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
+            // FAIL_ON_TRAILING_TOKENS: {...}{...} or {...} xyz, where only the first object used to be read
+            boolean trailing = e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("Trailing token");
+            row.error = !trailing ? "not valid JSON: " + e.getOriginalMessage()
+                    : "more than one JSON value on the line (a JSON Lines line is exactly one object)"
+                    + (row.text.indexOf('\r') >= 0 ? "; it holds carriage returns: lines ending in CR alone are not "
+                    + "JSON Lines, end them with LF or CRLF" : "");
+            return;
         } catch (JsonProcessingException e) {
             row.error = "not valid JSON: " + e.getOriginalMessage();
             return;

@@ -76,8 +76,11 @@ final class LineReader implements Closeable {
         if (len > 0 && b[len - 1] == '\r') {
             len--;
         }
+        // a UTF-8 byte order mark (some Windows tools write one) opens the file, not the first line's JSON
+        int from = number == 1 && len >= 3 && (b[0] & 0xff) == 0xef && (b[1] & 0xff) == 0xbb && (b[2] & 0xff) == 0xbf
+                ? 3 : 0;
         try {
-            return new Line(number, utf8.decode(ByteBuffer.wrap(b, 0, len)).toString(), null);
+            return new Line(number, utf8.decode(ByteBuffer.wrap(b, from, len - from)).toString(), null);
         } catch (CharacterCodingException e) {
             return new Line(number, null, "not valid UTF-8");
         }

@@ -252,6 +252,44 @@ class ScoreCommandTest {
         assertEquals(adv[1], (float) got.get(1).get("advantage").asDouble(), 0f);
     }
 
+    /**
+     * Issue 16's framing probe: a line holding more than one JSON value ({@code {...}{...}}, {@code {...} xyz},
+     * a trailing NUL) and a file whose lines end in CR alone were read as their first object, the rest dropped
+     * without a word; each is now a reported bad line. A UTF-8 byte order mark opening the file is skipped.
+     */
+    @Test
+    void aLineIsExactlyOneObjectAndAByteOrderMarkIsSkipped() throws IOException {
+        String good = line("a", "classification", "<think>x</think><answer>garden phlox</answer>", CLS_GT);
+        String other = line("a", "classification", "rose", CLS_GT);
+        Path p = dir.resolve("framing.jsonl");
+        Files.write(p, concat(new byte[] {(byte) 0xef, (byte) 0xbb, (byte) 0xbf},
+                String.join("\n", good, good + other, good + " xyz", good + "\u0000", other, "").getBytes(StandardCharsets.UTF_8)));
+        Path out = dir.resolve("framing-out.jsonl");
+        Run r = run("score", "-i", p.toString(), "-o", out.toString(), "-q");
+        assertEquals(1, r.exit(), r.stderr());
+        assertTrue(!r.stderr().contains("line 1:"), r.stderr()); // the BOM line scores
+        assertTrue(r.stderr().contains("line 2: more than one JSON value on the line"), r.stderr());
+        assertTrue(r.stderr().contains("line 3: not valid JSON: Unrecognized token 'xyz'"), r.stderr());
+        assertTrue(r.stderr().contains("line 4: not valid JSON"), r.stderr());
+        List<JsonNode> got = read(out);
+        assertEquals(2, got.size());
+        assertEquals(2.0, got.get(0).get("rewards").get("total").asDouble(), r.stderr()); // accuracy 1 + format 1
+        assertEquals("a", got.get(0).get("prompt_id").asText());
+
+        Path cr = dir.resolve("cr-only.jsonl");
+        Files.writeString(cr, good + "\r" + other + "\r", StandardCharsets.UTF_8);
+        Run rc = run("score", "-i", cr.toString(), "-o", dir.resolve("cr-out.jsonl").toString(), "-q");
+        assertEquals(1, rc.exit(), rc.stderr());
+        assertTrue(rc.stderr().contains("line 1: more than one JSON value on the line")
+                && rc.stderr().contains("lines ending in CR alone are not JSON Lines"), rc.stderr());
+        assertEquals(0, read(dir.resolve("cr-out.jsonl")).size());
+
+        Path crlf = dir.resolve("crlf.jsonl");
+        Files.writeString(crlf, good + "\r\n" + other + "\r\n", StandardCharsets.UTF_8);
+        assertEquals(0, run("score", "-i", crlf.toString(), "-o", dir.resolve("crlf-out.jsonl").toString(), "-q").exit());
+        assertEquals(2, read(dir.resolve("crlf-out.jsonl")).size());
+    }
+
     @Test
     void invalidUtf8AndEmptyFiles() throws IOException {
         Path p = dir.resolve("utf8.jsonl");
