@@ -62,6 +62,29 @@ class LevenshteinLcsTest {
         }
     }
 
+    /**
+     * Dozens of words and thousands of characters, in one sweep and in two halves, against the DP (the long
+     * cases above compare the two sweeps only with each other; the DP cases are short).
+     */
+    @Test
+    void sweepsAgreeWithTheDpOnLongTexts() {
+        SplittableRandom rnd = new SplittableRandom(16);
+        for (int trial = 0; trial < 8; trial++) {
+            int alphabet = 2 + rnd.nextInt(3);
+            int[] a = new int[1500 + rnd.nextInt(1500)];
+            int[] b = new int[a.length + trial % 4 + rnd.nextInt(400)];
+            for (int i = 0; i < a.length; i++) {
+                a[i] = 'a' + rnd.nextInt(alphabet);
+            }
+            for (int i = 0; i < b.length; i++) {
+                b[i] = trial % 2 == 0 ? 'a' + rnd.nextInt(alphabet) : (i % 2 == 0 ? 'a' : 'b' + rnd.nextInt(alphabet - 1));
+            }
+            int want = reference(a, b);
+            assertEquals(want, Levenshtein.lcs(a, b, Long.MAX_VALUE), "one sweep, trial " + trial);
+            assertEquals(want, Levenshtein.lcs(a, b, 0), "two halves, trial " + trial);
+        }
+    }
+
     @Test
     void everyPathAgreesWithTheDp() {
         SplittableRandom rnd = new SplittableRandom(14);
