@@ -59,11 +59,10 @@ public final class GlobalGreedyMatch {
         private final double[] iou;
         private final int[] rows;
         private final int[] rowsStart;
-        private final int[] rowNext; // per row group: how many of its rows are taken
+        private final int rowGroups;
         private final int[] cols;
         private final int[] colsStart;
-        private final int[] colNext;
-        private final int[] rowLeft; // per row group: how many of its rows are free
+        private final int[] rowLeft; // per row group: how many of its rows are free (the last ones: taken in order)
         private final int[] colLeft;
         private int freeRows;
         private int freeCols;
@@ -77,8 +76,7 @@ public final class GlobalGreedyMatch {
             rows = members(rowGroup, rowGroups, rowsStart);
             colsStart = new int[colGroups + 1];
             cols = members(colGroup, colGroups, colsStart);
-            rowNext = new int[rowGroups];
-            colNext = new int[colGroups];
+            this.rowGroups = rowGroups;
             rowLeft = new int[rowGroups];
             for (int a = 0; a < rowGroups; a++) {
                 rowLeft[a] = rowsStart[a + 1] - rowsStart[a];
@@ -95,17 +93,17 @@ public final class GlobalGreedyMatch {
 
         int[] run(double threshold) {
             kBits = bitLength(colGroups - 1);
-            pairBits = bitLength(rowNext.length - 1) + kBits;
+            pairBits = bitLength(rowGroups - 1) + kBits;
             if (pairBits > 31) { // a pair of groups is an int of a's bits above k's
-                throw new IllegalArgumentException("groupIou: " + rowNext.length + " x " + colGroups
+                throw new IllegalArgumentException("groupIou: " + rowGroups + " x " + colGroups
                         + " groups is too many to match (at most 2^31 pairs of groups once rounded to powers of 2)");
             }
             double[] bounds = bandBounds(threshold);
             long[][] atLeast = scratch.bits;
-            if ((long) rowNext.length * colGroups > ONE_BAND_CELLS && VectorSupport.enabled()) {
+            if ((long) rowGroups * colGroups > ONE_BAND_CELLS && VectorSupport.enabled()) {
                 // every cell's bands at once, as bitsets: then a band reads 1/64 of the matrix plus its cells
                 int rowWords = (colGroups + 63) >>> 6;
-                atLeast = VectorBands.classify(iou, rowNext.length, colGroups, bounds, atLeast);
+                atLeast = VectorBands.classify(iou, rowGroups, colGroups, bounds, atLeast);
                 for (int j = 0; j < bounds.length && freeRows > 0 && freeCols > 0; j++) {
                     takeBand(collect(atLeast[j], rowWords));
                 }
@@ -130,7 +128,7 @@ public final class GlobalGreedyMatch {
          * reads only the rows still free and keeps only the pairs still free.
          */
         private double[] bandBounds(double threshold) {
-            long cells = (long) rowNext.length * colGroups;
+            long cells = (long) rowGroups * colGroups;
             if (cells <= ONE_BAND_CELLS) {
                 return new double[] {threshold};
             }
@@ -180,7 +178,7 @@ public final class GlobalGreedyMatch {
                     liveCols[live++] = k;
                 }
             }
-            for (int a = 0; a < rowNext.length; a++) {
+            for (int a = 0; a < rowGroups; a++) {
                 if (rowLeft[a] == 0) {
                     continue;
                 }
@@ -213,7 +211,7 @@ public final class GlobalGreedyMatch {
                 }
             }
             int n = 0;
-            for (int a = 0; a < rowNext.length; a++) {
+            for (int a = 0; a < rowGroups; a++) {
                 if (rowLeft[a] == 0) {
                     continue;
                 }
@@ -390,8 +388,8 @@ public final class GlobalGreedyMatch {
         }
 
         private void take(int a, int k) {
-            pairs[2 * matched] = rows[rowsStart[a] + rowNext[a]++];
-            pairs[2 * matched + 1] = cols[colsStart[k] + colNext[k]++];
+            pairs[2 * matched] = rows[rowsStart[a + 1] - rowLeft[a]];
+            pairs[2 * matched + 1] = cols[colsStart[k + 1] - colLeft[k]];
             matched++;
             rowLeft[a]--;
             colLeft[k]--;
@@ -401,14 +399,12 @@ public final class GlobalGreedyMatch {
 
         /** The first free row of group a, or -1. */
         private int nextRow(int a) {
-            int r = rowsStart[a] + rowNext[a];
-            return r == rowsStart[a + 1] ? -1 : rows[r];
+            return rowLeft[a] == 0 ? -1 : rows[rowsStart[a + 1] - rowLeft[a]];
         }
 
         /** The first free column of group k, or -1. */
         private int nextCol(int k) {
-            int c = colsStart[k] + colNext[k];
-            return c == colsStart[k + 1] ? -1 : cols[c];
+            return colLeft[k] == 0 ? -1 : cols[colsStart[k + 1] - colLeft[k]];
         }
 
         /**

@@ -2,6 +2,8 @@ package io.github.vrft.box;
 
 import org.junit.jupiter.api.Test;
 
+import io.github.vrft.VectorPaths;
+
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
@@ -86,57 +88,46 @@ public class GlobalGreedyMatchTest {
     @Test
     void bandedMatchesAsUpstreamsLoop() {
         SplittableRandom rnd = new SplittableRandom(20);
-        String saved = System.getProperty("vrft.vector");
-        try {
-            for (int trial = 0; trial < 15; trial++) {
-                boolean grouped = trial % 3 == 2;
-                int n = (grouped ? 600 : 300) + rnd.nextInt(80);
-                int m = (grouped ? 600 : 300) + rnd.nextInt(80);
-                int rg = grouped ? n / 2 : n;
-                int cg = grouped ? m / 2 : m; // over 2^16 pairs of groups either way: more than one band
-                int[] rowGroup = new int[n];
-                int[] colGroup = new int[m];
-                for (int i = 0; i < n; i++) {
-                    rowGroup[i] = grouped ? (rnd.nextInt(20) == 0 ? -1 : rnd.nextInt(rg)) : i;
+        for (int trial = 0; trial < 15; trial++) {
+            boolean grouped = trial % 3 == 2;
+            int n = (grouped ? 600 : 300) + rnd.nextInt(80);
+            int m = (grouped ? 600 : 300) + rnd.nextInt(80);
+            int rg = grouped ? n / 2 : n;
+            int cg = grouped ? m / 2 : m; // over 2^16 pairs of groups either way: more than one band
+            int[] rowGroup = new int[n];
+            int[] colGroup = new int[m];
+            for (int i = 0; i < n; i++) {
+                rowGroup[i] = grouped ? (rnd.nextInt(20) == 0 ? -1 : rnd.nextInt(rg)) : i;
+            }
+            for (int j = 0; j < m; j++) {
+                colGroup[j] = grouped ? (rnd.nextInt(20) == 0 ? -1 : rnd.nextInt(cg)) : j;
+            }
+            double[] groupIou = new double[rg * cg];
+            int kind = trial % 5;
+            for (int a = 0; a < rg; a++) {
+                for (int k = 0; k < cg; k++) {
+                    double v = switch (kind) {
+                        case 0 -> 0.3 + 0.7 * rnd.nextDouble();
+                        case 1 -> 0.5 + 0.05 * rnd.nextInt(11); // eleven levels, ties everywhere
+                        case 2 -> 1.0 / (1.0 + Math.abs(a * 0.37 - k * 0.41) * 0.01); // one shared order
+                        case 3 -> rnd.nextInt(40) != 0 ? 0.0 : rnd.nextBoolean() ? 0.5 : 0.5 + 0.5 * rnd.nextDouble(); // one band
+                        default -> rnd.nextInt(50) == 0
+                                ? new double[] {Double.NaN, -1, 1.5, 3e300, Double.POSITIVE_INFINITY}[rnd.nextInt(5)]
+                                : 0.45 + 0.55 * rnd.nextDouble();
+                    };
+                    groupIou[a * cg + k] = v;
                 }
+            }
+            double[][] iou = new double[n][m];
+            for (int i = 0; i < n; i++) {
                 for (int j = 0; j < m; j++) {
-                    colGroup[j] = grouped ? (rnd.nextInt(20) == 0 ? -1 : rnd.nextInt(cg)) : j;
-                }
-                double[] groupIou = new double[rg * cg];
-                int kind = trial % 5;
-                for (int a = 0; a < rg; a++) {
-                    for (int k = 0; k < cg; k++) {
-                        double v = switch (kind) {
-                            case 0 -> 0.3 + 0.7 * rnd.nextDouble();
-                            case 1 -> 0.5 + 0.05 * rnd.nextInt(11); // eleven levels, ties everywhere
-                            case 2 -> 1.0 / (1.0 + Math.abs(a * 0.37 - k * 0.41) * 0.01); // one shared order
-                            case 3 -> rnd.nextInt(40) != 0 ? 0.0 : rnd.nextBoolean() ? 0.5 : 0.5 + 0.5 * rnd.nextDouble(); // one band
-                            default -> rnd.nextInt(50) == 0
-                                    ? new double[] {Double.NaN, -1, 1.5, 3e300, Double.POSITIVE_INFINITY}[rnd.nextInt(5)]
-                                    : 0.45 + 0.55 * rnd.nextDouble();
-                        };
-                        groupIou[a * cg + k] = v;
-                    }
-                }
-                double[][] iou = new double[n][m];
-                for (int i = 0; i < n; i++) {
-                    for (int j = 0; j < m; j++) {
-                        iou[i][j] = rowGroup[i] < 0 || colGroup[j] < 0 ? 0.0 : groupIou[rowGroup[i] * cg + colGroup[j]];
-                    }
-                }
-                int[] want = reference(iou, 0.5);
-                for (String vector : new String[] {"true", "false"}) {
-                    System.setProperty("vrft.vector", vector);
-                    int[] got = GlobalGreedyMatch.match(rowGroup, rg, colGroup, cg, groupIou, 0.5);
-                    assertArrayEquals(want, got, "trial " + trial + ", kind " + kind + ", vector " + vector);
+                    iou[i][j] = rowGroup[i] < 0 || colGroup[j] < 0 ? 0.0 : groupIou[rowGroup[i] * cg + colGroup[j]];
                 }
             }
-        } finally {
-            if (saved == null) {
-                System.clearProperty("vrft.vector");
-            } else {
-                System.setProperty("vrft.vector", saved);
-            }
+            int[] want = reference(iou, 0.5);
+            String what = "trial " + trial + ", kind " + kind + ", vector ";
+            VectorPaths.each(vector -> assertArrayEquals(want,
+                    GlobalGreedyMatch.match(rowGroup, rg, colGroup, cg, groupIou, 0.5), what + vector));
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.github.vrft.reward;
 
+import io.github.vrft.VectorPaths;
 import io.github.vrft.answer.PyException;
 import io.github.vrft.answer.PyNum;
 import org.junit.jupiter.api.Test;
@@ -69,44 +70,34 @@ class InclusiveIouFastPathTest {
     @Test
     void rowsSameBitsAsEachPair() {
         SplittableRandom rnd = new SplittableRandom(25);
-        String saved = System.getProperty("vrft.vector");
-        try {
-            for (int trial = 0; trial < 3000; trial++) {
-                int count = rnd.nextInt(1, 40);
-                double[] a = new double[4];
-                double[] b = new double[4 * count];
-                boolean[] finite = new boolean[count];
+        for (int trial = 0; trial < 3000; trial++) {
+            int count = rnd.nextInt(1, 40);
+            double[] a = new double[4];
+            double[] b = new double[4 * count];
+            boolean[] finite = new boolean[count];
+            for (int k = 0; k < 4; k++) {
+                a[k] = finiteCoordinate(rnd);
+            }
+            for (int i = 0; i < count; i++) {
+                finite[i] = rnd.nextInt(10) != 0;
                 for (int k = 0; k < 4; k++) {
-                    a[k] = finiteCoordinate(rnd);
+                    b[4 * i + k] = !finite[i] && k == 2 ? Double.NaN
+                            : rnd.nextInt(6) == 0 ? a[k] : finiteCoordinate(rnd);
                 }
+            }
+            RecReward.BoxColumns cols = new RecReward.BoxColumns(b, finite, count);
+            VectorPaths.each(vector -> {
+                double[] row = new double[count + 2];
+                java.util.Arrays.fill(row, -7.0);
+                RecReward.inclusiveIouRow(a, 0, cols, row, 1);
+                assertEquals(-7.0, row[0]);
+                assertEquals(-7.0, row[count + 1]);
                 for (int i = 0; i < count; i++) {
-                    finite[i] = rnd.nextInt(10) != 0;
-                    for (int k = 0; k < 4; k++) {
-                        b[4 * i + k] = !finite[i] && k == 2 ? Double.NaN
-                                : rnd.nextInt(6) == 0 ? a[k] : finiteCoordinate(rnd);
-                    }
+                    double want = finite[i] ? RecReward.inclusiveIouSmall(a, 0, b, 4 * i) : -7.0;
+                    assertEquals(Double.doubleToRawLongBits(want), Double.doubleToRawLongBits(row[1 + i]),
+                            "vector " + vector + ", box " + i + " of " + count);
                 }
-                RecReward.BoxColumns cols = new RecReward.BoxColumns(b, finite, count);
-                for (String vector : new String[] {"true", "false"}) {
-                    System.setProperty("vrft.vector", vector);
-                    double[] row = new double[count + 2];
-                    java.util.Arrays.fill(row, -7.0);
-                    RecReward.inclusiveIouRow(a, 0, cols, row, 1);
-                    assertEquals(-7.0, row[0]);
-                    assertEquals(-7.0, row[count + 1]);
-                    for (int i = 0; i < count; i++) {
-                        double want = finite[i] ? RecReward.inclusiveIouSmall(a, 0, b, 4 * i) : -7.0;
-                        assertEquals(Double.doubleToRawLongBits(want), Double.doubleToRawLongBits(row[1 + i]),
-                                "vector " + vector + ", box " + i + " of " + count);
-                    }
-                }
-            }
-        } finally {
-            if (saved == null) {
-                System.clearProperty("vrft.vector");
-            } else {
-                System.setProperty("vrft.vector", saved);
-            }
+            });
         }
     }
 
