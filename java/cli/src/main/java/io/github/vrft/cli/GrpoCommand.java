@@ -1,5 +1,7 @@
 package io.github.vrft.cli;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,6 +23,13 @@ import java.util.concurrent.Callable;
             "Writes {\"advantages\": [...], \"outputs\": {per_token_loss, loss, grad_logp, per_token_kl, metrics}}.",
             "Exit status: 0 ok; 1 the document is invalid (the message names the field); 2 usage."})
 final class GrpoCommand implements Callable<Integer> {
+    /** The mapper of the documents: numbers exact (BigDecimal, BigInteger), one document per file. */
+    static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
+            .enable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION).build())
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
     @Option(names = {"-i", "--input"}, paramLabel = "FILE", required = true, description = "The document; - reads stdin.")
     String input;
 
@@ -35,7 +44,7 @@ final class GrpoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        ObjectMapper json = JsonlScoring.JSON;
+        ObjectMapper json = JSON;
         AdvantageFlavor flavor;
         try {
             flavor = advantage == null ? null : AdvantageFlavor.parse(advantage);

@@ -1,20 +1,7 @@
 package io.github.vrft.cli;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.vrft.backend.Backend;
 import io.github.vrft.reward.Component;
-import io.github.vrft.reward.RecModel;
-import io.github.vrft.reward.VlmR1Inputs;
-import io.github.vrft.reward.VlmR1Method;
 import io.github.vrft.reward.RewardBatch;
 import io.github.vrft.reward.RewardRequest;
 import io.github.vrft.reward.RewardScore;
@@ -22,12 +9,11 @@ import io.github.vrft.reward.RewardScorer;
 import io.github.vrft.reward.Task;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
-import java.io.Writer;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,22 +24,17 @@ import java.util.stream.IntStream;
  * Scores a JSON Lines file of rollouts (the schema is in the README): one completion per line in, the same line plus
  * {@code rewards}, {@code advantage} and {@code diagnostics} out, in input order.
  *
- * <p>Two passes over the file: the first counts the lines of each {@code prompt_id}; the second scores in
- * parallel chunks and releases a group's lines, in input order, as soon as its last line has been scored.
- * With each group's lines contiguous (the usual layout) at most one group waits in memory; groups spread
- * over the file still work, by holding lines until their group is complete. A bad line (not JSON, a
- * missing or mistyped field, an unknown task) is reported with its line number and left out; the others
- * are scored.
+ * <p>Two passes over the file, each reading blocks of bytes ahead on a thread of its own ({@link LineBlocks}):
+ * the first counts the lines of each group key ({@link RolloutLine}); the second reads, scores and renders
+ * each block's lines in parallel and releases a group's lines, in input order, as soon as its last line has
+ * been seen, to a writer thread ({@link OrderedWriter}). An output line is its input line, less any
+ * {@code rewards}, {@code advantage} or {@code diagnostics} member it had, with the new ones appended
+ * ({@link ScoredLine}). With each group's lines contiguous (the usual layout) about one group waits in
+ * memory; groups spread over the file still work, by holding lines until their group is complete, on disk
+ * beyond a memory limit ({@link HeldLines}). A bad line (not JSON, a missing or mistyped field, an unknown
+ * task) is reported with its line number and left out; the others are scored.
  */
 public final class JsonlScoring {
-    static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
-            .enable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION).build())
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS); // a line is exactly one JSON value
-
-    private static final int CHUNK = 4096;
-
     private final RewardScorer scorer;
     private final Backend backend;
     private final Function<float[], float[]> groupAdvantage;
@@ -127,366 +108,215 @@ public final class JsonlScoring {
         }
     }
 
-    /** One line on its way through: the parsed object and, once scored, its score. */
-    private static final class Row {
-        final long lineNo;
-        final String text;
-        ObjectNode node;
-        RewardRequest request;
-        RewardScore score;
-        Group group;
-        float advantage = Float.NaN;
-        String error;
-
-        Row(long lineNo, String text) {
-            this.lineNo = lineNo;
-            this.text = text;
-        }
-    }
-
+    /** A group: how many lines of it are still to come, and its scored lines in input order. */
     private static final class Group {
         int remaining;
-        final List<Row> rows = new ArrayList<>();
-        boolean done;
+        List<HeldLines.Held> rows;
+        float[] totals;
+        int scored;
+    }
+
+    /** What the parallel phase makes of one line. */
+    private static final class Outcome {
+        RolloutLine line;
+        String error;
+        RewardScore score;
+        HeldLines.Held held;
     }
 
     /**
-     * Scores {@code input} into {@code out}.
+     * Scores {@code input} into {@code out} (bytes, UTF-8), holding at most {@code holdBytes} of waiting lines in
+     * memory (the rest goes to a temporary file).
      *
      * @throws IOException on a read or write failure (the output is then incomplete, and the caller says so)
+     * @throws HeldLines.TooScatteredException when more lines wait for incomplete groups than the heap can track
      */
-    public Summary run(Path input, Writer out) throws IOException {
+    public Summary run(Path input, OutputStream out, long holdBytes) throws IOException {
         long t0 = System.nanoTime();
-        Pass1 pass1 = countGroups(input);
-        Map<String, Group> open = new HashMap<>();
-        ArrayDeque<Row> pending = new ArrayDeque<>();
-        Map<Task, TaskStats> stats = new java.util.EnumMap<>(Task.class);
+        Map<String, Group> groups = new HashMap<>();
+        long lines = countGroups(input, groups);
+        Map<Task, TaskStats> stats = new EnumMap<>(Task.class);
         long[] tally = new long[3]; // lines, scored, bad
         long groupsDone = 0;
-        progress.start(pass1.lines());
-        JsonGenerator gen = JSON.getFactory().createGenerator(out);
-        gen.setRootValueSeparator(null);
-        try (LineReader r = open(input)) {
-            List<Row> chunk = new ArrayList<>(CHUNK);
-            while (true) {
-                LineReader.Line line = r.next();
-                if (line != null) {
-                    if (line.text() != null && line.text().isBlank()) {
-                        continue;
+        progress.start(lines);
+        long maxWaiting = Math.max(1 << 16, Runtime.getRuntime().maxMemory() / 4 / 96);
+        try (LineBlocks blocks = new LineBlocks(Compression.open(input), RolloutLine.MAX_LINE_BYTES);
+             HeldLines held = new HeldLines(holdBytes, maxWaiting);
+             OrderedWriter writer = new OrderedWriter(out)) {
+            LineBlocks.Block b;
+            while ((b = blocks.next()) != null) {
+                Outcome[] outs = scoreBlock(b);
+                blocks.release(b);
+                long advanced = 0;
+                for (int i = 0; i < outs.length; i++) {
+                    Outcome o = outs[i];
+                    if (o == null) {
+                        continue; // blank
                     }
-                    Row row = new Row(line.number(), line.text());
-                    row.error = line.error();
-                    chunk.add(row);
-                }
-                if (chunk.size() == CHUNK || (line == null && !chunk.isEmpty())) {
-                    scoreChunk(chunk);
-                    for (Row row : chunk) {
-                        tally[0]++;
-                        if (row.error != null) {
-                            tally[2]++;
-                            err.println("line " + row.lineNo + ": " + row.error);
-                            continue;
-                        }
+                    advanced++;
+                    tally[0]++;
+                    long lineNo = b.firstNumber + i;
+                    String key = o.line == null ? null : o.line.key;
+                    Group g = key == null ? null : groups.get(key);
+                    if (o.error != null) {
+                        tally[2]++;
+                        err.println("line " + lineNo + ": " + o.error);
+                    } else {
                         tally[1]++;
-                        RewardScore sc = row.score;
-                        stats.computeIfAbsent(sc.task(), t -> new TaskStats(sc.components().stream().map(Component::name).toList()))
-                                .add(sc);
-                        String id = row.node.get("prompt_id").asText();
-                        Group g = open.computeIfAbsent(id, k -> {
-                            Group ng = new Group();
-                            Integer c = pass1.perGroup().get(k);
-                            ng.remaining = c == null ? 1 : c;
-                            return ng;
-                        });
-                        row.group = g;
-                        g.rows.add(row);
-                        pending.add(row);
-                        if (--g.remaining == 0) {
-                            finish(g);
-                            open.remove(id);
-                            pass1.perGroup().remove(id);
-                            groupsDone++;
+                        RewardScore sc = o.score;
+                        stats.computeIfAbsent(sc.task(), t -> new TaskStats(sc.components().stream().map(Component::name)
+                                .toList())).add(sc);
+                        if (g == null) { // not seen by the first pass (the file changed): a group of its own
+                            g = new Group();
+                            g.remaining = 1;
+                            groups.put(key, g);
                         }
+                        if (g.rows == null) {
+                            g.rows = new ArrayList<>(Math.max(1, g.remaining));
+                            g.totals = new float[Math.max(1, g.remaining)];
+                        }
+                        if (g.scored == g.totals.length) {
+                            g.totals = java.util.Arrays.copyOf(g.totals, g.scored * 2);
+                        }
+                        g.totals[g.scored++] = sc.totalF32();
+                        g.rows.add(o.held);
+                        held.add(o.held, key.startsWith("s") ? "prompt_id \"" + key.substring(1) + "\""
+                                : "prompt_id " + key.substring(1));
                     }
-                    progress.advance(chunk.size());
-                    chunk.clear();
-                    flushReady(pending, gen);
+                    if (g != null && --g.remaining == 0) {
+                        if (finish(g)) {
+                            groupsDone++;
+                            writeReady(held, writer); // before later lines of the block are held
+                        }
+                        groups.remove(key);
+                    }
                 }
-                if (line == null) {
-                    break;
+                progress.advance(advanced);
+                writeReady(held, writer);
+            }
+            // Groups short of lines the first pass counted (the file changed between the passes): close them.
+            for (Group g : groups.values()) {
+                if (finish(g)) {
+                    groupsDone++;
                 }
             }
+            groups.clear();
+            writeReady(held, writer);
+            if (held.spilledLines() > 0) {
+                err.println("vrft score: " + held.spilledLines() + " lines waited on disk for their groups (the groups "
+                        + "are spread over the file; sorting it by prompt_id avoids this)");
+            }
         }
-        // Lines that were counted in pass 1 but failed in pass 2 leave groups short: close them now.
-        for (Group g : open.values()) {
-            finish(g);
-            groupsDone++;
-        }
-        open.clear();
-        flushReady(pending, gen);
-        gen.flush();
         progress.done();
         return new Summary(tally[0], tally[1], tally[2], groupsDone, stats, System.nanoTime() - t0);
     }
 
-    private void finish(Group g) {
-        float[] totals = new float[g.rows.size()];
-        for (int i = 0; i < totals.length; i++) {
-            totals[i] = g.rows.get(i).score.totalF32();
-        }
-        float[] adv = groupAdvantage.apply(totals);
-        for (int i = 0; i < totals.length; i++) {
-            g.rows.get(i).advantage = adv[i];
-        }
-        g.done = true;
+    /** Scores {@code input} into {@code out}, holding waiting lines in memory up to an eighth of the heap. */
+    public Summary run(Path input, OutputStream out) throws IOException {
+        return run(input, out, defaultHoldBytes());
     }
 
-    private void flushReady(ArrayDeque<Row> pending, JsonGenerator gen) throws IOException {
-        while (!pending.isEmpty() && pending.peekFirst().group.done) {
-            Row row = pending.pollFirst();
-            writeRow(row, gen);
-        }
+    /** An eighth of the heap: the memory for lines that wait for their groups before they go to disk. */
+    public static long defaultHoldBytes() {
+        return Runtime.getRuntime().maxMemory() / 8;
     }
 
-    private static void writeRow(Row row, JsonGenerator gen) throws IOException {
-        ObjectNode n = row.node;
-        ObjectNode rewards = n.putObject("rewards");
-        ObjectNode diag = JSON.createObjectNode();
-        for (Component c : row.score.components()) {
-            rewards.put(c.name(), c.value());
-            if (c.reason() != null) {
-                diag.put(c.name(), c.reason());
-            }
+    /** The advantages of a complete group; false when it has no scored line. */
+    private boolean finish(Group g) {
+        if (g.rows == null || g.rows.isEmpty()) {
+            return false;
         }
-        rewards.put("total", row.score.total());
-        rewards.put("total_f32", row.score.totalF32());
-        n.put("advantage", row.advantage);
-        if (row.score.gateFired()) {
-            diag.put("math_verify_gate", "fired: accuracy set to 1.0 without task scoring (upstream pre-gate)");
+        float[] adv = groupAdvantage.apply(java.util.Arrays.copyOf(g.totals, g.scored));
+        for (int i = 0; i < g.scored; i++) {
+            HeldLines.Held h = g.rows.get(i);
+            h.advantage = adv[i];
+            h.ready = true;
         }
-        n.set("diagnostics", diag);
-        JSON.writeTree(gen, n);
-        gen.writeRaw('\n');
+        g.rows = null;
+        g.totals = null;
+        return true;
+    }
+
+    private static void writeReady(HeldLines held, OrderedWriter writer) throws IOException {
+        while (!held.isEmpty() && held.first().ready) {
+            HeldLines.Held h = held.poll();
+            writer.line(h.head, h.headLength, h.advantage, h.tail, h.tailLength);
+        }
+        writer.endOfBatch();
     }
 
     /**
-     * A chunk through the pipeline: each line read (in parallel), then the batch's text phase and its numeric
-     * phase on the backend ({@link RewardBatch}); a row that is bad input keeps its message.
+     * A block through the pipeline: each line read (in parallel), then the text phase and the numeric phase of the
+     * batch on the backend ({@link RewardBatch}), then each scored line's output bytes (in parallel).
      */
-    private void scoreChunk(List<Row> chunk) {
-        IntStream range = IntStream.range(0, chunk.size());
-        (chunk.size() >= 256 ? range.parallel() : range).forEach(i -> readRow(chunk.get(i)));
-        List<Row> valid = new ArrayList<>(chunk.size());
-        List<RewardRequest> requests = new ArrayList<>(chunk.size());
-        for (Row row : chunk) {
-            if (row.error == null) {
-                valid.add(row);
-                requests.add(row.request);
+    private Outcome[] scoreBlock(LineBlocks.Block b) {
+        Outcome[] outs = new Outcome[b.count];
+        IntStream.range(0, b.count).parallel().forEach(i -> {
+            if (b.blank(i)) {
+                return;
+            }
+            Outcome o = new Outcome();
+            outs[i] = o;
+            if (b.tooLong(i)) {
+                o.error = "line is longer than " + RolloutLine.MAX_LINE_BYTES + " bytes; skipped";
+                return;
+            }
+            o.line = RolloutLine.read(b.data, b.start[i], b.end[i]);
+            if (o.line.error != null) {
+                o.error = o.line.error;
+                // a bad line still counts in its group when the first pass found its prompt_id
+                o.line.key = RolloutLine.keyOf(b.data, b.start[i], b.end[i]);
+            }
+        });
+        List<RewardRequest> requests = new ArrayList<>(b.count);
+        int[] index = new int[b.count];
+        for (int i = 0; i < b.count; i++) {
+            Outcome o = outs[i];
+            if (o != null && o.error == null) {
+                index[requests.size()] = i;
+                requests.add(o.line.request);
+                o.line.request = null;
             }
         }
         RewardBatch batch = RewardBatch.prepare(scorer, requests);
         List<RewardScore> scores = batch.compute(backend);
-        for (int i = 0; i < valid.size(); i++) {
-            Row row = valid.get(i);
-            row.request = null;
-            if (batch.error(i) != null) {
-                row.error = batch.error(i); // a task the profile does not score, a method of the wrong kind
-            } else {
-                row.score = scores.get(i);
-            }
-        }
-    }
-
-    private void readRow(Row row) {
-        if (row.error != null) {
-            return; // unreadable line (bad UTF-8, too long)
-        }
-        JsonNode node;
-        try {
-            node = JSON.readTree(row.text);
-        } catch (com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
-            // FAIL_ON_TRAILING_TOKENS: {...}{...} or {...} xyz, where only the first object used to be read
-            boolean trailing = e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("Trailing token");
-            row.error = !trailing ? "not valid JSON: " + e.getOriginalMessage()
-                    : "more than one JSON value on the line (a JSON Lines line is exactly one object)"
-                    + (row.text.indexOf('\r') >= 0 ? "; it holds carriage returns: lines ending in CR alone are not "
-                    + "JSON Lines, end them with LF or CRLF" : "");
-            return;
-        } catch (JsonProcessingException e) {
-            row.error = "not valid JSON: " + e.getOriginalMessage();
-            return;
-        } catch (RuntimeException e) {
-            // Jackson's BigDecimal for a number such as 1e9999999999 (an exponent past the int range)
-            row.error = "a number in this line cannot be read: " + e.getMessage();
-            return;
-        }
-        if (!(node instanceof ObjectNode obj)) {
-            row.error = "expected a JSON object, got " + node.getNodeType().toString().toLowerCase(java.util.Locale.ROOT);
-            return;
-        }
-        row.node = obj;
-        for (String f : new String[] {"prompt_id", "task", "completion", "solution"}) {
-            if (!obj.hasNonNull(f)) {
-                row.error = "missing required field '" + f + "'";
+        IntStream.range(0, requests.size()).parallel().forEach(k -> {
+            Outcome o = outs[index[k]];
+            if (batch.error(k) != null) {
+                o.error = batch.error(k); // a task the profile does not score, a method of the wrong kind
                 return;
             }
-        }
-        JsonNode pid = obj.get("prompt_id");
-        if (!pid.isTextual() && !pid.isNumber()) {
-            row.error = "field 'prompt_id' must be a string or a number";
-            return;
-        }
-        String completion = completionText(obj.get("completion"));
-        if (completion == null) {
-            row.error = "field 'completion' must be a string or a list of messages whose first has a string 'content'";
-            return;
-        }
-        if (!obj.get("solution").isTextual()) {
-            row.error = "field 'solution' must be a string";
-            return;
-        }
-        if (!obj.get("task").isTextual()) {
-            row.error = "field 'task' must be a string";
-            return;
-        }
-        Task task;
-        try {
-            task = Task.parse(obj.get("task").asText());
-        } catch (IllegalArgumentException e) {
-            row.error = e.getMessage();
-            return;
-        }
-        VlmR1Inputs inputs;
-        try {
-            inputs = task.vlmR1() ? vlmR1Inputs(obj, task) : VlmR1Inputs.defaults();
-        } catch (IllegalArgumentException e) {
-            row.error = e.getMessage();
-            return;
-        }
-        row.request = new RewardRequest(task, completion, obj.get("solution").asText(), inputs);
+            o.score = scores.get(k);
+            int i = index[k];
+            o.held = ScoredLine.render(b.data, b.start[i], o.line, o.score, b.firstNumber + i);
+        });
+        return outs;
     }
 
-    /**
-     * The VLM-R1 fields of a line: {@code model} (rec), {@code reward_method} (also {@code accu_reward_method},
-     * upstream's column), {@code image_size_wh}, {@code image_grid_thw}, {@code completion_tokens} and
-     * {@code format} ({@code fullmatch} or {@code ovd-legacy}).
-     *
-     * @throws IllegalArgumentException naming the field
-     */
-    static VlmR1Inputs vlmR1Inputs(ObjectNode obj, Task task) {
-        RecModel model = RecModel.QWEN;
-        if (obj.hasNonNull("model")) {
-            if (!obj.get("model").isTextual()) {
-                throw new IllegalArgumentException("field 'model' must be a string");
-            }
-            model = RecModel.parse(obj.get("model").asText());
-        }
-        VlmR1Method method = null;
-        JsonNode m = obj.hasNonNull("reward_method") ? obj.get("reward_method") : obj.get("accu_reward_method");
-        if (m != null && !m.isNull()) {
-            if (!m.isTextual()) {
-                throw new IllegalArgumentException("field 'reward_method' must be a string");
-            }
-            method = VlmR1Method.parse(m.asText());
-        }
-        Integer tokens = null;
-        if (obj.hasNonNull("completion_tokens")) {
-            JsonNode t = obj.get("completion_tokens");
-            if (!t.canConvertToInt() || !t.isIntegralNumber() || t.asInt() < 0) {
-                throw new IllegalArgumentException("field 'completion_tokens' must be a non-negative integer");
-            }
-            tokens = t.asInt();
-        }
-        boolean ovdLegacy = false;
-        if (obj.hasNonNull("format")) {
-            String f = obj.get("format").asText();
-            ovdLegacy = switch (f.replace('_', '-')) {
-                case "fullmatch", "default" -> false;
-                case "ovd-legacy" -> true;
-                default -> throw new IllegalArgumentException("field 'format': unknown format reward '" + f
-                        + "'; expected fullmatch or ovd-legacy");
-            };
-        }
-        return new VlmR1Inputs(model, method, intArray(obj, "image_size_wh", 2), intArray(obj, "image_grid_thw", 3),
-                tokens, ovdLegacy);
-    }
-
-    private static int[] intArray(ObjectNode obj, String field, int n) {
-        if (!obj.hasNonNull(field)) {
-            return null;
-        }
-        JsonNode a = obj.get(field);
-        if (!a.isArray() || a.size() != n) {
-            throw new IllegalArgumentException("field '" + field + "' must be an array of " + n + " positive integers");
-        }
-        int[] out = new int[n];
-        for (int i = 0; i < n; i++) {
-            JsonNode v = a.get(i);
-            if (!v.isIntegralNumber() || !v.canConvertToInt() || v.asInt() <= 0) {
-                throw new IllegalArgumentException("field '" + field + "' must be an array of " + n + " positive integers");
-            }
-            out[i] = v.asInt();
-        }
-        return out;
-    }
-
-    /** A string, or TRL's conversational form {@code [{"role": "assistant", "content": "..."}]}. */
-    static String completionText(JsonNode c) {
-        if (c.isTextual()) {
-            return c.asText();
-        }
-        if (c.isArray() && !c.isEmpty() && c.get(0).path("content").isTextual()) {
-            return c.get(0).get("content").asText();
-        }
-        return null;
-    }
-
-    /** Pass 1's findings: non-blank lines, and lines per prompt_id. */
-    private record Pass1(long lines, Map<String, Integer> perGroup) {}
-
-    private Pass1 countGroups(Path input) throws IOException {
-        Map<String, Integer> perGroup = new HashMap<>();
+    /** Pass 1: the lines (non-blank) and, per group key, how many lines it has. */
+    private static long countGroups(Path input, Map<String, Group> groups) throws IOException {
         long lines = 0;
-        try (LineReader r = open(input)) {
-            LineReader.Line line;
-            while ((line = r.next()) != null) {
-                if (line.text() == null || line.text().isBlank()) {
-                    continue;
-                }
-                lines++;
-                String id = promptId(line.text());
-                if (id != null) {
-                    perGroup.merge(id, 1, Integer::sum);
+        try (LineBlocks blocks = new LineBlocks(Compression.open(input), RolloutLine.MAX_LINE_BYTES)) {
+            LineBlocks.Block b;
+            while ((b = blocks.next()) != null) {
+                LineBlocks.Block block = b;
+                String[] keys = new String[b.count];
+                boolean[] counted = new boolean[b.count];
+                IntStream.range(0, b.count).parallel().forEach(i -> {
+                    if (!block.blank(i)) {
+                        counted[i] = true;
+                        keys[i] = block.tooLong(i) ? null : RolloutLine.keyOf(block.data, block.start[i], block.end[i]);
+                    }
+                });
+                blocks.release(b);
+                for (int i = 0; i < keys.length; i++) {
+                    lines += counted[i] ? 1 : 0;
+                    if (keys[i] != null) {
+                        groups.computeIfAbsent(keys[i], k -> new Group()).remaining++;
+                    }
                 }
             }
         }
-        return new Pass1(lines, perGroup);
-    }
-
-    /** The top-level prompt_id of a line, read with the streaming parser; null when absent or not JSON. */
-    private static String promptId(String line) {
-        try (JsonParser p = JSON.getFactory().createParser(line)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                return null;
-            }
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String name = p.currentName();
-                JsonToken v = p.nextToken();
-                if (name.equals("prompt_id") && (v == JsonToken.VALUE_STRING || v.isNumeric())) {
-                    return p.getText();
-                }
-                p.skipChildren();
-            }
-        } catch (IOException e) {
-            return null;
-        }
-        return null;
-    }
-
-    /** Lines longer than this (bytes) are reported and skipped rather than read into memory. */
-    static final int MAX_LINE_BYTES = 64 << 20;
-
-    private static LineReader open(Path p) throws IOException {
-        return new LineReader(Compression.open(p), MAX_LINE_BYTES);
+        return lines;
     }
 }

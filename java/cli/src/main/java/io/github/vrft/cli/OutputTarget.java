@@ -1,5 +1,6 @@
 package io.github.vrft.cli;
 
+import java.io.BufferedOutputStream;
 import java.io.BufferedWriter;
 import java.io.Closeable;
 import java.io.FileDescriptor;
@@ -27,18 +28,19 @@ final class OutputTarget implements Closeable {
     private final String name;
     private final Path finalPath;
     private final Path partial;
-    private final Writer writer;
+    private final OutputStream stream;
+    private Writer writer;
     private boolean done;
 
-    private OutputTarget(String name, Path finalPath, Path partial, Writer writer) {
+    private OutputTarget(String name, Path finalPath, Path partial, OutputStream stream) {
         this.name = name;
         this.finalPath = finalPath;
         this.partial = partial;
-        this.writer = writer;
+        this.stream = stream;
     }
 
     static OutputTarget discard() {
-        return new OutputTarget("(no output)", null, null, Writer.nullWriter());
+        return new OutputTarget("(no output)", null, null, OutputStream.nullOutputStream());
     }
 
     static OutputTarget open(String path) throws IOException {
@@ -88,12 +90,29 @@ final class OutputTarget implements Closeable {
         return new OutputTarget(path, p, partial, buffered(os));
     }
 
-    private static Writer buffered(OutputStream os) {
-        return new BufferedWriter(new OutputStreamWriter(os, StandardCharsets.UTF_8), 1 << 16);
+    private static OutputStream buffered(OutputStream os) {
+        return new BufferedOutputStream(os, 1 << 16);
     }
 
+    /** The bytes of the output. */
+    OutputStream stream() {
+        return stream;
+    }
+
+    /** The output as UTF-8 text (over {@link #stream}; use one of the two). */
     Writer writer() {
+        if (writer == null) {
+            writer = new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8), 1 << 16);
+        }
         return writer;
+    }
+
+    private void closeStreams() throws IOException {
+        if (writer != null) {
+            writer.close();
+        } else {
+            stream.close();
+        }
     }
 
     String name() {
@@ -102,7 +121,7 @@ final class OutputTarget implements Closeable {
 
     /** Flushes and closes; a file is then moved into place. */
     void commit() throws IOException {
-        writer.close();
+        closeStreams();
         if (partial != null) {
             Files.move(partial, finalPath, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             ExitCleanup.unregister(partial);
@@ -123,7 +142,7 @@ final class OutputTarget implements Closeable {
             return;
         }
         try {
-            writer.close();
+            closeStreams();
         } catch (IOException e) {
             // the failure being reported already says the output is incomplete
         }

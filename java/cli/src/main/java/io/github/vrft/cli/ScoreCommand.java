@@ -75,6 +75,12 @@ final class ScoreCommand implements Callable<Integer> {
                     + "the same on every backend. Default: ${DEFAULT-VALUE}.")
     String backendName;
 
+    @Option(names = "--hold-memory", paramLabel = "SIZE",
+            description = "Memory for scored lines that wait for the rest of their group (groups spread over the file); "
+                    + "lines beyond it wait in a temporary file. A number of bytes with an optional k, M or G "
+                    + "(MiB units). Default: an eighth of the JVM heap.")
+    String holdMemory;
+
     @Option(names = "--no-progress", description = "No progress bar (it shows only when stderr is a terminal).")
     boolean noProgress;
 
@@ -95,6 +101,13 @@ final class ScoreCommand implements Callable<Integer> {
             System.err.println("vrft score: " + e.getMessage());
             return 2;
         }
+        long hold;
+        try {
+            hold = holdMemory == null ? JsonlScoring.defaultHoldBytes() : parseSize(holdMemory);
+        } catch (IllegalArgumentException e) {
+            System.err.println("vrft score: --hold-memory " + holdMemory + ": " + e.getMessage());
+            return 2;
+        }
         Backend backend;
         try {
             backend = Backends.open(backendName);
@@ -103,11 +116,34 @@ final class ScoreCommand implements Callable<Integer> {
             return 2;
         }
         try (backend) {
-            return score(options, flavor, backend);
+            return score(options, flavor, backend, hold);
         }
     }
 
-    private int score(RewardOptions options, AdvantageFlavor flavor, Backend backend) throws IOException {
+    /** A size such as 512M, 2G, 65536 or 64k (binary units). */
+    static long parseSize(String s) {
+        String t = s.strip();
+        long unit = 1;
+        if (!t.isEmpty()) {
+            char c = Character.toUpperCase(t.charAt(t.length() - 1));
+            unit = c == 'K' ? 1L << 10 : c == 'M' ? 1L << 20 : c == 'G' ? 1L << 30 : 1;
+            if (unit > 1) {
+                t = t.substring(0, t.length() - 1);
+            }
+        }
+        long n;
+        try {
+            n = Long.parseLong(t);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("expected a size such as 512M, 2G or 65536");
+        }
+        if (n < 0 || n > Long.MAX_VALUE / unit) {
+            throw new IllegalArgumentException("expected a size between 0 and 2^63 bytes");
+        }
+        return n * unit;
+    }
+
+    private int score(RewardOptions options, AdvantageFlavor flavor, Backend backend, long hold) throws IOException {
         boolean sample = input == null;
         Path path;
         Path temp = null;
@@ -145,8 +181,11 @@ final class ScoreCommand implements Callable<Integer> {
         OutputTarget target = null;
         try {
             target = out == null ? OutputTarget.discard() : OutputTarget.open(out);
-            summary = scoring.run(path, target.writer());
+            summary = scoring.run(path, target.stream(), hold);
             target.commit();
+        } catch (HeldLines.TooScatteredException e) {
+            System.err.println("vrft score: " + e.getMessage() + "; " + target.failureNote());
+            return 1;
         } catch (Compression.InputException e) {
             System.err.println("vrft score: --input " + input + ": " + describe(e) + "; "
                     + (target != null ? target.failureNote() : "nothing was written"));

@@ -28,14 +28,17 @@ class CommandLineValidationTest {
             + "\"completion\": \"<think>x</think><answer>cat</answer>\", \"solution\": \"<answer>cat</answer>\"";
 
     @Test
-    void aNumberTooLargeForTheReaderIsOneBadLine() throws IOException {
+    void aNumberTooLargeForADoubleInAnExtraFieldIsCarriedThroughUnread() throws IOException {
         Path in = dir.resolve("huge.jsonl");
-        Files.write(in, List.of(LINE + "}", LINE + ", \"x\": 1e9999999999}", LINE + "}"));
+        String digits = "9".repeat(5000); // past Jackson's default limit of 1,000 characters a number
+        Files.write(in, List.of(LINE + "}", LINE + ", \"x\": 1e9999999999, \"y\": [-" + digits + ".5e-99999999999]}", LINE + "}"));
         Path out = dir.resolve("huge.out.jsonl");
         ScoreCommandTest.Run r = run("score", "-q", "-i", in.toString(), "-o", out.toString());
-        assertEquals(1, r.exit(), r.stderr());
-        assertTrue(r.stderr().contains("line 2: a number in this line cannot be read"), r.stderr());
-        assertEquals(2, Files.readAllLines(out).size(), "the other lines are scored and written");
+        assertEquals(0, r.exit(), r.stderr());
+        List<String> got = Files.readAllLines(out);
+        assertEquals(3, got.size());
+        assertTrue(got.get(1).startsWith(LINE + ", \"x\": 1e9999999999, \"y\": [-" + digits + ".5e-99999999999],\"rewards\":"),
+                got.get(1).substring(0, 300));
     }
 
     @Test

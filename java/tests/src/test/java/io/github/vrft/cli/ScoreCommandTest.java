@@ -12,7 +12,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -375,10 +374,19 @@ class ScoreCommandTest {
     }
 
     @Test
-    void completionMayBeAConversation() {
-        JsonNode conv = GoldenCases.JSON.createArrayNode().add(GoldenCases.JSON.createObjectNode()
-                .put("role", "assistant").put("content", "hello"));
-        assertEquals("hello", JsonlScoring.completionText(conv));
+    void completionMayBeAConversation() throws IOException {
+        String conv = "{\"prompt_id\": \"c\", \"task\": \"classification\", \"completion\": [{\"role\": \"assistant\", "
+                + "\"content\": \"<think>x</think><answer>garden phlox</answer>\"}, {\"role\": \"user\", \"content\": 3}], "
+                + "\"solution\": \"" + CLS_GT + "\"}";
+        String noContent = "{\"prompt_id\": \"c\", \"task\": \"classification\", \"completion\": [{\"role\": \"assistant\"}], "
+                + "\"solution\": \"" + CLS_GT + "\"}";
+        Path out = dir.resolve("conv-out.jsonl");
+        Run r = run("score", "-i", write("conv.jsonl", List.of(conv, noContent)).toString(), "-o", out.toString(), "-q");
+        assertEquals(1, r.exit(), r.stderr());
+        assertTrue(r.stderr().contains("line 2: field 'completion' must be a string or a list of messages"), r.stderr());
+        List<JsonNode> got = read(out);
+        assertEquals(1, got.size());
+        assertEquals(2.0, got.get(0).get("rewards").get("total").asDouble()); // the first message's content, scored
     }
 
     private static byte[] concat(byte[]... parts) {
@@ -390,14 +398,15 @@ class ScoreCommandTest {
     }
 
     @Test
-    void writesToAWriterInInputOrder() throws IOException {
+    void writesToAStreamInInputOrder() throws IOException {
         JsonlScoring s = new JsonlScoring(new io.github.vrft.reward.RewardScorer(io.github.vrft.reward.RewardOptions.defaults()),
                 new io.github.vrft.backend.CpuBackend(), r -> GroupAdvantages.visualRft(r, Groups.contiguous(r.length, r.length)), System.err, Progress.NONE);
-        StringWriter w = new StringWriter();
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
         JsonlScoring.Summary sum = s.run(write("w.jsonl", List.of(line("x", "classification", "garden phlox", CLS_GT),
-                line("y", "classification", "rose", CLS_GT))), w);
+                line("y", "classification", "rose", CLS_GT))), bytes);
+        String w = bytes.toString(StandardCharsets.UTF_8);
         assertEquals(2, sum.scored());
         assertEquals(2, sum.groups());
-        assertTrue(w.toString().indexOf("\"x\"") < w.toString().indexOf("\"y\""));
+        assertTrue(w.indexOf("\"x\"") < w.indexOf("\"y\""));
     }
 }

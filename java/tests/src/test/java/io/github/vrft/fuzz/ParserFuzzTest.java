@@ -25,7 +25,6 @@ import org.junit.jupiter.api.Test;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -122,9 +121,9 @@ class ParserFuzzTest {
             JsonlScoring scoring = new JsonlScoring(VISUAL_RFT, new io.github.vrft.backend.CpuBackend(), r -> GroupAdvantages.compute(r,
                     Groups.contiguous(r.length, r.length), AdvantageFlavor.VISUAL_RFT),
                     new PrintStream(err, true, StandardCharsets.UTF_8), Progress.NONE);
-            StringWriter out = new StringWriter();
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
             JsonlScoring.Summary sum = scoring.run(f, out);
-            String text = out.toString();
+            String text = out.toString(StandardCharsets.UTF_8);
             long lines = text.isEmpty() ? 0 : text.split("\n", -1).length - 1;
             if (lines != sum.scored()) {
                 throw new AssertionError(sum.scored() + " scored but " + lines + " lines written");

@@ -1,0 +1,106 @@
+package io.github.vrft.cli;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import io.github.vrft.reward.Component;
+import io.github.vrft.reward.RewardScore;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The output of a scored line: the input line's own bytes up to its closing brace, less any {@code rewards},
+ * {@code advantage} or {@code diagnostics} member it had (they are replaced, so a scored file can be scored
+ * again), then {@code "rewards"}, {@code "advantage"} and {@code "diagnostics"}. Everything else of the line,
+ * its spacing, field order, numbers and escapes, is written back as it was read. The new values are written
+ * by Jackson's generator; the advantage, known only when the group is complete, is written between the two
+ * pieces by {@link #advantage}.
+ */
+final class ScoredLine {
+    private ScoredLine() {}
+
+    private static final byte[] REWARDS = "\"rewards\":".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] ADVANTAGE = ",\"advantage\":".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] DIAGNOSTICS = ",\"diagnostics\":".getBytes(StandardCharsets.US_ASCII);
+    static final String GATE_FIRED = "fired: accuracy set to 1.0 without task scoring (upstream pre-gate)";
+
+    private static final ThreadLocal<ByteArrayBuilder> BUFFER = ThreadLocal.withInitial(() -> new ByteArrayBuilder(512));
+
+    /** The two pieces of line {@code lineNo}, whose bytes start at {@code data[from]}. */
+    static HeldLines.Held render(byte[] data, int from, RolloutLine line, RewardScore score, long lineNo) {
+        ByteArrayBuilder out = BUFFER.get();
+        out.reset();
+        // the line up to its closing brace, less the replaced members
+        int[] drop = line.dropped;
+        int at = from;
+        if (drop != null) {
+            for (int k = 0; k < drop.length; k += 2) {
+                out.write(data, at, drop[k] - at);
+                at = drop[k + 1];
+            }
+        }
+        out.write(data, at, line.objectEnd - at);
+        if (needsComma(data, from, line)) {
+            out.write(',');
+        }
+        out.write(REWARDS);
+        try (JsonGenerator g = RolloutLine.LINES.createGenerator(out)) {
+            g.writeStartObject();
+            for (Component c : score.components()) {
+                g.writeNumberField(c.name(), c.value());
+            }
+            g.writeNumberField("total", score.total());
+            g.writeNumberField("total_f32", score.totalF32());
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a byte array does no I/O
+        }
+        out.write(ADVANTAGE);
+        byte[] head = out.toByteArray();
+        out.reset();
+        out.write(DIAGNOSTICS);
+        try (JsonGenerator g = RolloutLine.LINES.createGenerator(out)) {
+            g.writeStartObject();
+            for (Component c : score.components()) {
+                if (c.reason() != null) {
+                    g.writeStringField(c.name(), c.reason());
+                }
+            }
+            if (score.gateFired()) {
+                g.writeStringField("math_verify_gate", GATE_FIRED);
+            }
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        out.write('}');
+        return new HeldLines.Held(lineNo, head, out.toByteArray());
+    }
+
+    /** Whether the kept members need a comma before the new ones: not after the opening brace or a comma. */
+    private static boolean needsComma(byte[] data, int from, RolloutLine line) {
+        int[] drop = line.dropped;
+        int piece = drop == null ? 0 : drop.length / 2; // pieces kept: [from, drop[0]), [drop[1], drop[2]), ...
+        int end = line.objectEnd;
+        while (true) {
+            int start = piece == 0 ? from : drop[2 * piece - 1];
+            for (int i = end - 1; i >= start; i--) {
+                byte c = data[i];
+                if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
+                    return c != '{' && c != ',';
+                }
+            }
+            if (piece == 0) {
+                return false; // cannot happen: the line starts with '{'
+            }
+            end = drop[2 * piece - 2];
+            piece--;
+        }
+    }
+
+    /** An advantage as Jackson writes a float: Java's shortest form; NaN and the infinities as strings. */
+    static String advantage(float a) {
+        return Float.isFinite(a) ? Float.toString(a) : "\"" + a + "\"";
+    }
+}
