@@ -1,6 +1,7 @@
 package io.github.vrft.cli;
 
 import io.github.vrft.backend.Backend;
+import io.github.vrft.backend.CpuBackend;
 import io.github.vrft.reward.Component;
 import io.github.vrft.reward.RewardBatch;
 import io.github.vrft.reward.RewardRequest;
@@ -246,51 +247,68 @@ public final class JsonlScoring {
     }
 
     /**
-     * A block through the pipeline: each line read (in parallel), then the text phase and the numeric phase of the
-     * batch on the backend ({@link RewardBatch}), then each scored line's output bytes (in parallel).
+     * A block through the pipeline, in slices that run in parallel: each slice's lines read, then the text phase
+     * and the numeric phase of the slice's batch ({@link RewardBatch}), then each scored line's output bytes. A
+     * slice does all of it, so that both cores stay busy through every phase; the backend is called by one slice
+     * at a time unless it is the CPU's, which keeps no state.
      */
     private Outcome[] scoreBlock(LineBlocks.Block b) {
         Outcome[] outs = new Outcome[b.count];
-        IntStream.range(0, b.count).parallel().forEach(i -> {
+        int slices = Math.max(1, Math.min(SLICES, b.count / 64));
+        IntStream.range(0, slices).parallel().forEach(s -> {
+            int from = (int) ((long) b.count * s / slices);
+            int to = (int) ((long) b.count * (s + 1) / slices);
+            scoreSlice(b, from, to, outs);
+        });
+        return outs;
+    }
+
+    /** Slices per block: a few per core, so that an uneven slice does not leave a core idle. */
+    private static final int SLICES = 4 * Math.max(1, Runtime.getRuntime().availableProcessors());
+
+    private void scoreSlice(LineBlocks.Block b, int from, int to, Outcome[] outs) {
+        List<RewardRequest> requests = new ArrayList<>(to - from);
+        int[] index = new int[to - from];
+        for (int i = from; i < to; i++) {
             if (b.blank(i)) {
-                return;
+                continue;
             }
             Outcome o = new Outcome();
             outs[i] = o;
             if (b.tooLong(i)) {
                 o.error = "line is longer than " + RolloutLine.MAX_LINE_BYTES + " bytes; skipped";
-                return;
+                continue;
             }
             o.line = RolloutLine.read(b.data, b.start[i], b.end[i]);
             if (o.line.error != null) {
                 o.error = o.line.error;
                 // a bad line still counts in its group when the first pass found its prompt_id
                 o.line.key = RolloutLine.keyOf(b.data, b.start[i], b.end[i]);
+                continue;
             }
-        });
-        List<RewardRequest> requests = new ArrayList<>(b.count);
-        int[] index = new int[b.count];
-        for (int i = 0; i < b.count; i++) {
-            Outcome o = outs[i];
-            if (o != null && o.error == null) {
-                index[requests.size()] = i;
-                requests.add(o.line.request);
-                o.line.request = null;
-            }
+            index[requests.size()] = i;
+            requests.add(o.line.request);
+            o.line.request = null;
         }
         RewardBatch batch = RewardBatch.prepare(scorer, requests);
-        List<RewardScore> scores = batch.compute(backend);
-        IntStream.range(0, requests.size()).parallel().forEach(k -> {
+        List<RewardScore> scores;
+        if (backend instanceof CpuBackend) {
+            scores = batch.compute(backend);
+        } else {
+            synchronized (backend) {
+                scores = batch.compute(backend);
+            }
+        }
+        for (int k = 0; k < requests.size(); k++) {
             Outcome o = outs[index[k]];
             if (batch.error(k) != null) {
                 o.error = batch.error(k); // a task the profile does not score, a method of the wrong kind
-                return;
+                continue;
             }
             o.score = scores.get(k);
             int i = index[k];
             o.held = ScoredLine.render(b.data, b.start[i], o.line, o.score, b.firstNumber + i);
-        });
-        return outs;
+        }
     }
 
     /** Pass 1: the lines (non-blank) and, per group key, how many lines it has. */

@@ -4,6 +4,9 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -151,10 +154,7 @@ final class LineBlocks implements Closeable {
             int[] start = new int[256];
             int[] end = new int[256];
             int from = 0;
-            for (int k = 0; k < len; k++) {
-                if (buf[k] != '\n') {
-                    continue;
-                }
+            for (int k = nextNewline(buf, 0, len); k < len; k = nextNewline(buf, k + 1, len)) {
                 if (count == start.length) {
                     start = Arrays.copyOf(start, count * 2);
                     end = Arrays.copyOf(end, count * 2);
@@ -214,6 +214,32 @@ final class LineBlocks implements Closeable {
             buf = next;
             len = carry;
         }
+    }
+
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGHS = 0x8080808080808080L;
+    private static final long NEWLINES = ONES * '\n';
+
+    /**
+     * The index of the first {@code '\n'} in {@code b[from .. to)}, or {@code to}: eight bytes at a time (a byte
+     * of {@code x ^ NEWLINES} is zero exactly where {@code x} has a newline; the lowest flagged byte is exact).
+     */
+    static int nextNewline(byte[] b, int from, int to) {
+        int i = from;
+        for (; i + 8 <= to; i += 8) {
+            long x = (long) LONGS.get(b, i) ^ NEWLINES;
+            long found = (x - ONES) & ~x & HIGHS;
+            if (found != 0) {
+                return i + (Long.numberOfTrailingZeros(found) >>> 3);
+            }
+        }
+        for (; i < to; i++) {
+            if (b[i] == '\n') {
+                return i;
+            }
+        }
+        return to;
     }
 
     /** Stops the reader and closes the stream. */
