@@ -174,10 +174,17 @@ public final class Levenshtein {
             started.set(true);
             int ready = 0;
             for (int s = 0; s < n; s++) {
+                int spins = 0;
                 while (ready <= s) {
                     ready = published.get();
                     if (ready <= s) {
-                        Thread.onSpinWait();
+                        // Spin briefly (the low half publishes every 64 characters), then yield: when the
+                        // cores are oversubscribed the low half may be waiting for this very core.
+                        if (++spins < SPINS_BEFORE_YIELD) {
+                            Thread.onSpinWait();
+                        } else {
+                            Thread.yield();
+                        }
                     }
                 }
                 step(v, steps[s], split, words, carries[s]);
@@ -197,6 +204,9 @@ public final class Levenshtein {
             high.join();
         }
     }
+
+    /** About 64 characters' steps of a half: longer than that, the low half is likely not running. */
+    private static final int SPINS_BEFORE_YIELD = 4_096;
 
     /** The low 63 bits: each word holds 63 pattern positions, so bit 63 catches the addition's carry. */
     private static final long LOW63 = Long.MAX_VALUE;
