@@ -28,6 +28,7 @@ final class HeldLines implements Closeable {
         int tailLength;
         float advantage = Float.NaN;
         boolean ready; // its group is complete
+        String key;    // its group
 
         Held(long lineNo, byte[] head, byte[] tail) {
             this.lineNo = lineNo;
@@ -82,11 +83,12 @@ final class HeldLines implements Closeable {
         return spilledLines;
     }
 
-    /** Queues {@code h}; its bytes go to disk when memory is full. */
-    void add(Held h, String firstWaitingGroup) throws IOException {
+    /** Queues {@code h}, of the group {@code key}; its bytes go to disk when memory is full. */
+    void add(Held h, String key) throws IOException {
+        h.key = key;
         if (queue.size() >= maxLines) {
             throw new TooScatteredException(queue.size() + " scored lines are waiting for their groups to complete ("
-                    + "the first waiting is line " + queue.peekFirst().lineNo + ", " + firstWaitingGroup + "): the "
+                    + "the first waiting is line " + queue.peekFirst().lineNo + ", " + RolloutLine.describeKey(queue.peekFirst().key) + "): the "
                     + "groups of this file are spread too widely for this heap. Sort the file by prompt_id (for "
                     + "contiguous groups one group is held at a time), or give the JVM more memory "
                     + "(VRFT_JAVA_OPTS=-Xmx...)");

@@ -18,6 +18,9 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
+import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.function.Function;
 import java.util.stream.IntStream;
 
@@ -88,6 +91,17 @@ public final class JsonlScoring {
             }
         }
 
+        /** Adds {@code o}'s sums to these (the same task, so the same components); returns this. */
+        TaskStats plus(TaskStats o) {
+            count += o.count;
+            totalSum += o.totalSum;
+            for (int i = 0; i < sums.length; i++) {
+                sums[i] += o.sums[i];
+                zeroWithReason[i] += o.zeroWithReason[i];
+            }
+            return this;
+        }
+
         public long count() {
             return count;
         }
@@ -144,10 +158,15 @@ public final class JsonlScoring {
         try (LineBlocks blocks = new LineBlocks(Compression.open(input), RolloutLine.MAX_LINE_BYTES);
              HeldLines held = new HeldLines(holdBytes, maxWaiting);
              OrderedWriter writer = new OrderedWriter(out)) {
-            LineBlocks.Block b;
-            while ((b = blocks.next()) != null) {
-                Outcome[] outs = scoreBlock(b);
+            // One block is scored (on every core) while the lines of the one before are put in order here.
+            LineBlocks.Block next = blocks.next();
+            ForkJoinTask<Outcome[]> pending = next == null ? null : submit(next, stats);
+            while (pending != null) {
+                Outcome[] outs = pending.join();
+                LineBlocks.Block b = next;
                 blocks.release(b);
+                next = blocks.next();
+                pending = next == null ? null : submit(next, stats);
                 long advanced = 0;
                 for (int i = 0; i < outs.length; i++) {
                     Outcome o = outs[i];
@@ -165,8 +184,6 @@ public final class JsonlScoring {
                     } else {
                         tally[1]++;
                         RewardScore sc = o.score;
-                        stats.computeIfAbsent(sc.task(), t -> new TaskStats(sc.components().stream().map(Component::name)
-                                .toList())).add(sc);
                         if (g == null) { // not seen by the first pass (the file changed): a group of its own
                             g = new Group();
                             g.remaining = 1;
@@ -181,8 +198,7 @@ public final class JsonlScoring {
                         }
                         g.totals[g.scored++] = sc.totalF32();
                         g.rows.add(o.held);
-                        held.add(o.held, key.startsWith("s") ? "prompt_id \"" + key.substring(1) + "\""
-                                : "prompt_id " + key.substring(1));
+                        held.add(o.held, key);
                     }
                     if (g != null && --g.remaining == 0) {
                         if (finish(g)) {
@@ -252,21 +268,47 @@ public final class JsonlScoring {
      * slice does all of it, so that both cores stay busy through every phase; the backend is called by one slice
      * at a time unless it is the CPU's, which keeps no state.
      */
-    private Outcome[] scoreBlock(LineBlocks.Block b) {
+    /**
+     * Scores {@code b} on the scoring pool; its per-task sums join {@code stats} when it is done (one block
+     * at a time is in flight, so they never join concurrently).
+     */
+    private ForkJoinTask<Outcome[]> submit(LineBlocks.Block b, Map<Task, TaskStats> stats) {
+        return POOL.submit(() -> scoreBlock(b, stats));
+    }
+
+    private static final java.util.concurrent.atomic.AtomicInteger WORKERS = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** The scoring threads, one per core: the common pool has one fewer, and this thread is busy ordering lines. */
+    private static final ForkJoinPool POOL = new ForkJoinPool(Math.max(1, Runtime.getRuntime().availableProcessors()),
+            pool -> {
+                ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
+                t.setName("vrft-score-" + WORKERS.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            }, null, false);
+
+    private Outcome[] scoreBlock(LineBlocks.Block b, Map<Task, TaskStats> stats) {
         Outcome[] outs = new Outcome[b.count];
         int slices = Math.max(1, Math.min(SLICES, b.count / 64));
+        @SuppressWarnings("unchecked")
+        Map<Task, TaskStats>[] sliceStats = new Map[slices];
         IntStream.range(0, slices).parallel().forEach(s -> {
             int from = (int) ((long) b.count * s / slices);
             int to = (int) ((long) b.count * (s + 1) / slices);
-            scoreSlice(b, from, to, outs);
+            sliceStats[s] = scoreSlice(b, from, to, outs);
         });
+        for (Map<Task, TaskStats> m : sliceStats) {
+            m.forEach((task, t) -> stats.merge(task, t, TaskStats::plus));
+        }
         return outs;
     }
 
     /** Slices per block: a few per core, so that an uneven slice does not leave a core idle. */
     private static final int SLICES = 4 * Math.max(1, Runtime.getRuntime().availableProcessors());
 
-    private void scoreSlice(LineBlocks.Block b, int from, int to, Outcome[] outs) {
+    /** Scores lines {@code [from, to)} of {@code b} into {@code outs}; returns the slice's per-task sums. */
+    private Map<Task, TaskStats> scoreSlice(LineBlocks.Block b, int from, int to, Outcome[] outs) {
+        Map<Task, TaskStats> stats = new EnumMap<>(Task.class);
         List<RewardRequest> requests = new ArrayList<>(to - from);
         int[] index = new int[to - from];
         for (int i = from; i < to; i++) {
@@ -305,10 +347,14 @@ public final class JsonlScoring {
                 o.error = batch.error(k); // a task the profile does not score, a method of the wrong kind
                 continue;
             }
-            o.score = scores.get(k);
+            RewardScore sc = scores.get(k);
+            o.score = sc;
+            stats.computeIfAbsent(sc.task(), t -> new TaskStats(sc.components().stream().map(Component::name)
+                    .toList())).add(sc);
             int i = index[k];
-            o.held = ScoredLine.render(b.data, b.start[i], o.line, o.score, b.firstNumber + i);
+            o.held = ScoredLine.render(b.data, b.start[i], o.line, sc, b.firstNumber + i);
         }
+        return stats;
     }
 
     /** Pass 1: the lines (non-blank) and, per group key, how many lines it has. */

@@ -7,22 +7,36 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 /**
- * Output lines, in the order given, written by a thread of its own (so that writing and compressing overlap
- * the scoring): lines collect in a buffer that is handed over whole. A write failure is thrown by the next
- * call, or by {@link #close}, which flushes the stream and waits for the last buffer.
+ * Output lines, in the order given, assembled and written by a thread of its own, so that formatting the
+ * advantage, copying the pieces, writing and compressing all overlap the scoring: the caller only collects
+ * references to each line's pieces into a chunk that is handed over whole. A write failure is thrown by the
+ * next call, or by {@link #close}, which flushes the stream and waits for the last chunk.
  */
 final class OrderedWriter implements Closeable {
+    /** A chunk is handed over at this many bytes of lines, or {@link #LINES} lines, whichever comes first. */
     private static final int HAND_OVER = 1 << 20;
-    private static final byte[] END = new byte[0];
+    private static final int LINES = 4096;
+    private static final Chunk END = new Chunk();
+
+    /** The pieces of up to {@link #LINES} lines. */
+    private static final class Chunk {
+        final byte[][] heads = new byte[LINES][];
+        final int[] headLengths = new int[LINES];
+        final float[] advantages = new float[LINES];
+        final byte[][] tails = new byte[LINES][];
+        final int[] tailLengths = new int[LINES];
+        int count;
+        long bytes;
+    }
 
     private final OutputStream out;
-    private final BlockingQueue<byte[]> queue = new ArrayBlockingQueue<>(4);
+    private final BlockingQueue<Chunk> queue = new ArrayBlockingQueue<>(4);
     private final Thread thread;
     private volatile IOException failure;
-    private byte[] buf = new byte[HAND_OVER + (HAND_OVER >> 2)];
-    private int len;
+    private Chunk chunk = new Chunk();
     private boolean closed;
 
     OrderedWriter(OutputStream out) {
@@ -30,26 +44,17 @@ final class OrderedWriter implements Closeable {
         this.thread = Thread.ofPlatform().daemon().name("vrft-write").start(this::writeAll);
     }
 
-    /** Appends {@code head}, the advantage, {@code tail} and a newline as one line. */
+    /** Appends {@code head}, the advantage, {@code tail} and a newline as one line (the arrays are not copied). */
     void line(byte[] head, int headLength, float advantage, byte[] tail, int tailLength) throws IOException {
-        byte[] adv = ScoredLine.advantage(advantage).getBytes(StandardCharsets.US_ASCII);
-        int n = headLength + adv.length + tailLength + 1;
-        if (len + n > buf.length) {
-            if (len > 0) {
-                handOver();
-            }
-            if (n > buf.length) {
-                buf = new byte[n];
-            }
-        }
-        System.arraycopy(head, 0, buf, len, headLength);
-        len += headLength;
-        System.arraycopy(adv, 0, buf, len, adv.length);
-        len += adv.length;
-        System.arraycopy(tail, 0, buf, len, tailLength);
-        len += tailLength;
-        buf[len++] = '\n';
-        if (len >= HAND_OVER) {
+        Chunk c = chunk;
+        int i = c.count++;
+        c.heads[i] = head;
+        c.headLengths[i] = headLength;
+        c.advantages[i] = advantage;
+        c.tails[i] = tail;
+        c.tailLengths[i] = tailLength;
+        c.bytes += headLength + tailLength;
+        if (c.count == LINES || c.bytes >= HAND_OVER) {
             handOver();
         }
     }
@@ -61,14 +66,14 @@ final class OrderedWriter implements Closeable {
 
     private void handOver() throws IOException {
         check();
-        byte[] b = java.util.Arrays.copyOf(buf, len);
-        len = 0;
-        put(b);
+        Chunk c = chunk;
+        chunk = new Chunk();
+        put(c);
     }
 
-    private void put(byte[] b) throws IOException {
+    private void put(Chunk c) throws IOException {
         try {
-            while (!queue.offer(b, 100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            while (!queue.offer(c, 100, TimeUnit.MILLISECONDS)) {
                 check();
                 if (!thread.isAlive()) {
                     throw new IOException("the output writer stopped");
@@ -88,16 +93,37 @@ final class OrderedWriter implements Closeable {
     }
 
     private void writeAll() {
+        byte[] buf = new byte[HAND_OVER + (HAND_OVER >> 2)];
         try {
             while (true) {
-                byte[] b = queue.take();
-                if (b == END) {
+                Chunk c = queue.take();
+                if (c == END) {
                     out.flush();
                     return;
                 }
-                if (failure == null) {
-                    out.write(b);
+                if (failure != null) {
+                    continue;
                 }
+                int len = 0;
+                for (int i = 0; i < c.count; i++) {
+                    byte[] adv = ScoredLine.advantage(c.advantages[i]).getBytes(StandardCharsets.US_ASCII);
+                    int n = c.headLengths[i] + adv.length + c.tailLengths[i] + 1;
+                    if (len + n > buf.length) {
+                        out.write(buf, 0, len);
+                        len = 0;
+                        if (n > buf.length) {
+                            buf = new byte[n];
+                        }
+                    }
+                    System.arraycopy(c.heads[i], 0, buf, len, c.headLengths[i]);
+                    len += c.headLengths[i];
+                    System.arraycopy(adv, 0, buf, len, adv.length);
+                    len += adv.length;
+                    System.arraycopy(c.tails[i], 0, buf, len, c.tailLengths[i]);
+                    len += c.tailLengths[i];
+                    buf[len++] = '\n';
+                }
+                out.write(buf, 0, len);
             }
         } catch (IOException e) {
             failure = e;
@@ -116,7 +142,7 @@ final class OrderedWriter implements Closeable {
         closed = true;
         try {
             if (failure == null) {
-                if (len > 0) {
+                if (chunk.count > 0) {
                     handOver();
                 }
                 put(END);

@@ -399,6 +399,11 @@ final class RolloutLine {
         return null;
     }
 
+    /** A group key as a message shows it: {@code prompt_id "a"} for a string, {@code prompt_id 7} for a number. */
+    static String describeKey(String key) {
+        return key.startsWith("s") ? "prompt_id \"" + key.substring(1) + "\"" : "prompt_id " + key.substring(1);
+    }
+
     private static String kind(JsonToken t) {
         if (t == null) {
             return "nothing";

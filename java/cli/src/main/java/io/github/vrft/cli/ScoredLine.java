@@ -1,6 +1,7 @@
 package io.github.vrft.cli;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import io.github.vrft.reward.Component;
 import io.github.vrft.reward.RewardScore;
@@ -8,13 +9,15 @@ import io.github.vrft.reward.RewardScore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The output of a scored line: the input line's own bytes up to its closing brace, less any {@code rewards},
  * {@code advantage} or {@code diagnostics} member it had (they are replaced, so a scored file can be scored
  * again), then {@code "rewards"}, {@code "advantage"} and {@code "diagnostics"}. Everything else of the line,
- * its spacing, field order, numbers and escapes, is written back as it was read. The new values are written
- * by Jackson's generator; the advantage, known only when the group is complete, is written between the two
+ * its spacing, field order, numbers and escapes, is written back as it was read. The diagnostics' strings are
+ * written by Jackson's generator, the rewards' names and numbers as that generator writes them; the advantage, known only when the group is complete, is written between the two
  * pieces by {@link #advantage}.
  */
 final class ScoredLine {
@@ -24,6 +27,13 @@ final class ScoredLine {
     private static final byte[] ADVANTAGE = ",\"advantage\":".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] DIAGNOSTICS = ",\"diagnostics\":".getBytes(StandardCharsets.US_ASCII);
     static final String GATE_FIRED = "fired: accuracy set to 1.0 without task scoring (upstream pre-gate)";
+
+    private static final byte[] TOTAL = "\"total\":".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] TOTAL_F32 = ",\"total_f32\":".getBytes(StandardCharsets.US_ASCII);
+    /** The tail of a line with nothing to diagnose; shared, never written to. */
+    private static final byte[] NO_DIAGNOSTICS = ",\"diagnostics\":{}}".getBytes(StandardCharsets.US_ASCII);
+    /** A component's name as a JSON member name with its colon, by name (a handful of names in all). */
+    private static final ConcurrentHashMap<String, byte[]> NAMES = new ConcurrentHashMap<>();
 
     private static final ThreadLocal<ByteArrayBuilder> BUFFER = ThreadLocal.withInitial(() -> new ByteArrayBuilder(512));
 
@@ -45,24 +55,36 @@ final class ScoredLine {
             out.write(',');
         }
         out.write(REWARDS);
-        try (JsonGenerator g = RolloutLine.LINES.createGenerator(out)) {
-            g.writeStartObject();
-            for (Component c : score.components()) {
-                g.writeNumberField(c.name(), c.value());
-            }
-            g.writeNumberField("total", score.total());
-            g.writeNumberField("total_f32", score.totalF32());
-            g.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // a byte array does no I/O
+        // The rewards object is names and numbers only: the names' bytes are Jackson's, made once per name,
+        // and each number is written as the generator writes it (Double.toString, Float.toString; a
+        // non-finite value as a string). A generator per line cost more than the rest of the line's output.
+        out.write('{');
+        List<Component> cs = score.components();
+        for (int i = 0; i < cs.size(); i++) {
+            Component c = cs.get(i);
+            out.write(name(c.name()));
+            number(out, c.value());
+            out.write(',');
         }
+        out.write(TOTAL);
+        number(out, score.total());
+        out.write(TOTAL_F32);
+        number(out, score.totalF32());
+        out.write('}');
         out.write(ADVANTAGE);
         byte[] head = out.toByteArray();
+        boolean diagnosed = score.gateFired();
+        for (int i = 0; i < cs.size() && !diagnosed; i++) {
+            diagnosed = cs.get(i).reason() != null;
+        }
+        if (!diagnosed) {
+            return new HeldLines.Held(lineNo, head, NO_DIAGNOSTICS);
+        }
         out.reset();
         out.write(DIAGNOSTICS);
         try (JsonGenerator g = RolloutLine.LINES.createGenerator(out)) {
             g.writeStartObject();
-            for (Component c : score.components()) {
+            for (Component c : cs) {
                 if (c.reason() != null) {
                     g.writeStringField(c.name(), c.reason());
                 }
@@ -76,6 +98,34 @@ final class ScoredLine {
         }
         out.write('}');
         return new HeldLines.Held(lineNo, head, out.toByteArray());
+    }
+
+    private static byte[] name(String name) {
+        return NAMES.computeIfAbsent(name, n -> {
+            byte[] quoted = JsonStringEncoder.getInstance().quoteAsUTF8(n);
+            byte[] b = new byte[quoted.length + 3];
+            b[0] = '"';
+            System.arraycopy(quoted, 0, b, 1, quoted.length);
+            b[quoted.length + 1] = '"';
+            b[quoted.length + 2] = ':';
+            return b;
+        });
+    }
+
+    /** A double as Jackson's generator writes it by default. */
+    private static void number(ByteArrayBuilder out, double v) {
+        ascii(out, Double.isFinite(v) ? Double.toString(v) : "\"" + v + "\"");
+    }
+
+    /** A float as Jackson's generator writes it by default. */
+    private static void number(ByteArrayBuilder out, float v) {
+        ascii(out, Float.isFinite(v) ? Float.toString(v) : "\"" + v + "\"");
+    }
+
+    private static void ascii(ByteArrayBuilder out, String s) {
+        for (int i = 0; i < s.length(); i++) {
+            out.write(s.charAt(i));
+        }
     }
 
     /** Whether the kept members need a comma before the new ones: not after the opening brace or a comma. */
