@@ -167,6 +167,12 @@ public final class ReportGenerator {
             }
         }
         md.insert(md.indexOf("## "), headline(plots, speedups, speedupAt) + crossover(plots, rows));
+        // The end-to-end section is written by benchmarks/endtoend/bench.py (a process-level benchmark, not JMH):
+        // kept as that script wrote it, so regenerating the JMH sections does not drop it.
+        Path endToEnd = dir.resolve("endtoend.md");
+        if (Files.exists(endToEnd)) {
+            md.append('\n').append(Files.readString(endToEnd, StandardCharsets.UTF_8));
+        }
         Path report = dir.resolve("REPORT.md");
         Files.writeString(report, md.toString(), StandardCharsets.UTF_8);
         return report;
