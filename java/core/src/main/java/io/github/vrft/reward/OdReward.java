@@ -349,11 +349,58 @@ final class OdReward {
      */
     static double weightedSumAccuracy(String completion, String solution, Profile profile) {
         String content = VlmR1Text.cleanText(completion);
-        String sol = VlmR1Text.cleanText(solution);
+        SolutionCache last = SOLUTION.get();
+        String sol;
+        if (solution.length() > DetectionReward.CACHED_SOLUTION_CHARS) {
+            sol = VlmR1Text.cleanText(solution);
+        } else {
+            if (!solution.equals(last.solution)) {
+                last.cleaned = VlmR1Text.cleanText(solution);
+                last.solution = solution;
+            }
+            sol = last.cleaned;
+        }
         if (sol.equals("none")) {
             return content.equals("none") ? 1.0 : 0.0;
         }
         return detectionScore(content, sol, profile);
+    }
+
+    /**
+     * The solution side of weighted_sum for the last solution a thread scored: a group's G completions share
+     * one solution, and cleaning and parsing it was a third of the work. The parsed items are only read, never
+     * changed. A solution that raises is not kept; nor is one over DetectionReward's size limit for its cache.
+     */
+    private static final class SolutionCache {
+        String solution;
+        String cleaned;
+        String truthOf; // the cleaned solution the items below were parsed from
+        List<Object> truth;
+    }
+
+    private static final ThreadLocal<SolutionCache> SOLUTION = ThreadLocal.withInitial(SolutionCache::new);
+
+    /** The items of the first ```json block of {@code sol} (cleaned again, as upstream does), or [] without one. */
+    private static List<Object> truthItems(String sol) {
+        SolutionCache last = SOLUTION.get();
+        if (last.truth != null && sol.equals(last.truthOf)) {
+            return last.truth;
+        }
+        List<Object> gts = List.of();
+        String gj = firstBlock(VlmR1Text.cleanText(sol), FENCE_OPEN);
+        gj = gj == null ? null : PyText.strip(gj);
+        if (gj != null && !gj.isEmpty()) {
+            try {
+                gts = java.util.Collections.unmodifiableList(items(PyJson.loads(gj)));
+            } catch (PyException e) {
+                throw new Raised(e);
+            }
+        }
+        if (sol.length() <= DetectionReward.CACHED_SOLUTION_CHARS) {
+            last.truthOf = sol;
+            last.truth = gts;
+        }
+        return gts;
     }
 
     /** {@code detection_score(content, sol)} with alpha 0.7, beta 0, gamma 0.3 and threshold 0.5. */
@@ -368,16 +415,7 @@ final class OdReward {
                 preds = List.of();
             }
         }
-        List<Object> gts = List.of();
-        String gj = firstBlock(VlmR1Text.cleanText(sol), FENCE_OPEN);
-        gj = gj == null ? null : PyText.strip(gj);
-        if (gj != null && !gj.isEmpty()) {
-            try {
-                gts = items(PyJson.loads(gj));
-            } catch (PyException e) {
-                throw new Raised(e);
-            }
-        }
+        List<Object> gts = truthItems(sol);
         if (gts.isEmpty()) {
             return preds.isEmpty() ? 1.0 : 0.0;
         }

@@ -61,7 +61,7 @@ final class VlmR1Text {
         }
         for (char ch : new char[] {'\n', '\r'}) {
             if (text.indexOf(ch) >= 0) {
-                text = replaceNewline(deleteNewlineAfterSpace(text, ch), ch);
+                text = newlines(text, ch);
             }
         }
         String t = PyText.strip(text);
@@ -72,28 +72,25 @@ final class VlmR1Text {
         return PyUnicode.lower(t.substring(0, end));
     }
 
-    /** {@code re.sub(r'(?<=\s)' + ch, '', text)}: the lookbehind reads the original text. */
-    private static String deleteNewlineAfterSpace(String text, char ch) {
-        StringBuilder b = new StringBuilder(text.length());
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c == ch && i > 0 && PyText.isSpace(text.charAt(i - 1))) {
-                continue;
-            }
-            b.append(c);
-        }
-        return b.toString();
-    }
-
-    /** {@code re.sub(r'(?<!\s)' + ch, ' ', text)}. */
-    private static String replaceNewline(String text, char ch) {
-        StringBuilder b = new StringBuilder(text);
-        for (int i = 0; i < text.length(); i++) {
-            if (text.charAt(i) == ch && (i == 0 || !PyText.isSpace(text.charAt(i - 1)))) {
-                b.setCharAt(i, ' ');
+    /**
+     * {@code re.sub(r'(?<=\s)' + ch, '', text)} then {@code re.sub(r'(?<!\s)' + ch, ' ', text)}, in one pass: the
+     * first deletes each {@code ch} whose predecessor in the text is whitespace (its lookbehind reads the
+     * original); every {@code ch} left had a predecessor that is not whitespace, so not a deleted {@code ch}, or
+     * none, and the second turns each of them into a space.
+     */
+    private static String newlines(String text, char ch) {
+        char[] a = text.toCharArray();
+        char[] out = new char[a.length];
+        int k = 0;
+        for (int i = 0; i < a.length; i++) {
+            char c = a[i];
+            if (c != ch) {
+                out[k++] = c;
+            } else if (i == 0 || !PyText.isSpace(a[i - 1])) {
+                out[k++] = ' ';
             }
         }
-        return b.toString();
+        return new String(out, 0, k);
     }
 
     // ---- boxes -----------------------------------------------------------------------------------------

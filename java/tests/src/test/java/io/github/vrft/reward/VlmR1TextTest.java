@@ -120,6 +120,32 @@ class VlmR1TextTest {
         assertEquals("none", VlmR1Text.cleanText("<answer> None </answer>"));
     }
 
+    /** clean_text's two re.sub per newline character, run by java.util.regex, on random text of spaces and newlines. */
+    @Test
+    void cleanTextNewlinesMatchUpstreamsSubstitutions() {
+        SplittableRandom r = new SplittableRandom(29);
+        String alphabet = "ab. \t\n\r\u000b\u000c\u00a0\u2028";
+        for (int t = 0; t < 20_000; t++) {
+            StringBuilder b = new StringBuilder();
+            for (int i = r.nextInt(12); i > 0; i--) {
+                b.append(alphabet.charAt(r.nextInt(alphabet.length())));
+            }
+            String text = b.toString();
+            String want = text;
+            for (String ch : new String[] {"\n", "\r"}) {
+                want = Pattern.compile("(?<=" + S + ")" + ch).matcher(want).replaceAll("");
+                want = Pattern.compile("(?<!" + S + ")" + ch).matcher(want).replaceAll(" ");
+            }
+            want = PyText.strip(want);
+            int end = want.length();
+            while (end > 0 && want.charAt(end - 1) == '.') {
+                end--;
+            }
+            want = want.substring(0, end).toLowerCase(java.util.Locale.ROOT); // ASCII letters only here
+            assertEquals(want, VlmR1Text.cleanText(text), () -> "clean_text of " + text.chars().mapToObj(c -> String.format("\\u%04x", c)).toList());
+        }
+    }
+
     @Test
     void extractChoiceFollowsUpstream() {
         assertEquals("C", VlmR1Text.extractChoice("C"));
