@@ -140,20 +140,106 @@ public final class JsonlScoring {
     }
 
     /**
-     * Scores {@code input} into {@code out} (bytes, UTF-8), holding at most {@code holdBytes} of waiting lines in
-     * memory (the rest goes to a temporary file).
+     * Where the scored lines go, for a run that may start over: {@link #restart} empties what was written and
+     * gives a stream to write the run again, or null where that cannot be done (stdout, a pipe).
+     */
+    public interface Output {
+        /** The stream to write to now. */
+        OutputStream stream();
+
+        /** Whether {@link #restart} can empty the output. */
+        boolean restartable();
+
+        /** Empties the output and returns the stream to write it again (the old one is closed). */
+        OutputStream restart() throws IOException;
+    }
+
+    /** A run in one pass found a group key again after its group had ended: it starts over in two passes. */
+    private static final class NotContiguous extends Exception {
+        final long lineNo;
+        final String key;
+
+        NotContiguous(long lineNo, String key) {
+            super(null, null, false, false);
+            this.lineNo = lineNo;
+            this.key = key;
+        }
+    }
+
+    /**
+     * Scores {@code input} into {@code out}. Groups are first taken to be contiguous (each prompt_id's lines one
+     * after another, as trainers write them): one pass, a group ends where the key changes. Should a key come
+     * back after its group ended, and {@code out} can start over, the run starts over in two passes (the
+     * first counts each group's lines), which is right for any layout; bad lines already reported are not
+     * reported again. Where {@code out} cannot start over, the run is in two passes from the start.
+     *
+     * @throws IOException on a read or write failure (the output is then incomplete, and the caller says so)
+     * @throws HeldLines.TooScatteredException when more lines wait for incomplete groups than the heap can track
+     */
+    public Summary run(Path input, Output out, long holdBytes) throws IOException {
+        long t0 = System.nanoTime();
+        if (out.restartable()) {
+            try {
+                return score(input, out.stream(), holdBytes, null, t0);
+            } catch (NotContiguous e) {
+                err.println("vrft score: line " + e.lineNo + ": " + RolloutLine.describeKey(e.key) + " comes again after "
+                        + "its group ended; scoring again in two passes (sorting the file by prompt_id avoids this)");
+                reportedThrough = e.lineNo - 1;
+                OutputStream again = out.restart();
+                try {
+                    return twoPasses(input, again, holdBytes, t0);
+                } finally {
+                    reportedThrough = 0;
+                }
+            }
+        }
+        return twoPasses(input, out.stream(), holdBytes, t0);
+    }
+
+    /**
+     * Scores {@code input} into {@code out} (bytes, UTF-8) in two passes, holding at most {@code holdBytes} of
+     * waiting lines in memory (the rest goes to a temporary file).
      *
      * @throws IOException on a read or write failure (the output is then incomplete, and the caller says so)
      * @throws HeldLines.TooScatteredException when more lines wait for incomplete groups than the heap can track
      */
     public Summary run(Path input, OutputStream out, long holdBytes) throws IOException {
-        long t0 = System.nanoTime();
+        return twoPasses(input, out, holdBytes, System.nanoTime());
+    }
+
+    /** Lines up to this number were reported by a run that started over: not again. */
+    private long reportedThrough;
+
+    private Summary twoPasses(Path input, OutputStream out, long holdBytes, long t0) throws IOException {
         Map<String, Group> groups = new HashMap<>();
         long lines = countGroups(input, groups);
+        try {
+            return score(input, out, holdBytes, groups, t0);
+        } catch (NotContiguous e) {
+            throw new AssertionError("two passes know every group", e);
+        }
+    }
+
+    /**
+     * The scoring pass. With {@code counted} (the first pass's lines per key), a group is complete when all its
+     * lines are in; without, groups are taken to be contiguous, and a key seen again after its group ended
+     * throws {@link NotContiguous} (the keys of ended groups are kept as 64-bit hashes: a collision only
+     * costs a needless second run).
+     */
+    private Summary score(Path input, OutputStream out, long holdBytes, Map<String, Group> counted, long t0)
+            throws IOException, NotContiguous {
+        boolean contiguous = counted == null;
+        Map<String, Group> groups = contiguous ? new HashMap<>() : counted;
+        EndedKeys ended = contiguous ? new EndedKeys() : null;
+        String currentKey = null;
         Map<Task, TaskStats> stats = new EnumMap<>(Task.class);
         long[] tally = new long[3]; // lines, scored, bad
         long groupsDone = 0;
-        progress.start(lines);
+        long total = 0;
+        for (Group g : groups.values()) {
+            total += g.remaining;
+        }
+        progress.start(contiguous ? -1 : total);
         long maxWaiting = Math.max(1 << 16, Runtime.getRuntime().maxMemory() / 4 / 96);
         try (LineBlocks blocks = new LineBlocks(Compression.open(input), RolloutLine.MAX_LINE_BYTES);
              HeldLines held = new HeldLines(holdBytes, maxWaiting);
@@ -177,10 +263,29 @@ public final class JsonlScoring {
                     tally[0]++;
                     long lineNo = b.firstNumber + i;
                     String key = o.line == null ? null : o.line.key;
+                    if (contiguous && key != null && !key.equals(currentKey)) {
+                        if (currentKey != null) {
+                            if (finish(groups.remove(currentKey))) {
+                                groupsDone++;
+                                writeReady(held, writer);
+                            }
+                            ended.add(currentKey);
+                        }
+                        if (ended.contains(key)) {
+                            if (pending != null) {
+                                pending.join(); // the block in flight finishes before the run starts over
+                            }
+                            throw new NotContiguous(lineNo, key);
+                        }
+                        currentKey = key;
+                        groups.put(key, new Group());
+                    }
                     Group g = key == null ? null : groups.get(key);
                     if (o.error != null) {
                         tally[2]++;
-                        err.println("line " + lineNo + ": " + o.error);
+                        if (lineNo > reportedThrough) {
+                            err.println("line " + lineNo + ": " + o.error);
+                        }
                     } else {
                         tally[1]++;
                         RewardScore sc = o.score;
@@ -190,8 +295,8 @@ public final class JsonlScoring {
                             groups.put(key, g);
                         }
                         if (g.rows == null) {
-                            g.rows = new ArrayList<>(Math.max(1, g.remaining));
-                            g.totals = new float[Math.max(1, g.remaining)];
+                            g.rows = new ArrayList<>(Math.max(8, g.remaining));
+                            g.totals = new float[Math.max(8, g.remaining)];
                         }
                         if (g.scored == g.totals.length) {
                             g.totals = java.util.Arrays.copyOf(g.totals, g.scored * 2);
@@ -200,7 +305,7 @@ public final class JsonlScoring {
                         g.rows.add(o.held);
                         held.add(o.held, key);
                     }
-                    if (g != null && --g.remaining == 0) {
+                    if (!contiguous && g != null && --g.remaining == 0) {
                         if (finish(g)) {
                             groupsDone++;
                             writeReady(held, writer); // before later lines of the block are held
@@ -211,7 +316,8 @@ public final class JsonlScoring {
                 progress.advance(advanced);
                 writeReady(held, writer);
             }
-            // Groups short of lines the first pass counted (the file changed between the passes): close them.
+            // The last group of a contiguous run; in two passes, groups short of lines the first pass counted
+            // (the file changed between the passes).
             for (Group g : groups.values()) {
                 if (finish(g)) {
                     groupsDone++;
@@ -226,6 +332,73 @@ public final class JsonlScoring {
         }
         progress.done();
         return new Summary(tally[0], tally[1], tally[2], groupsDone, stats, System.nanoTime() - t0);
+    }
+
+    /**
+     * The keys of the groups that have ended in a one-pass run, as 64-bit hashes in an open-addressing table
+     * (16 bytes a group at most; a String set would hold every key's text).
+     */
+    private static final class EndedKeys {
+        private long[] table = new long[1 << 12];
+        private int size;
+        private boolean hasZero;
+
+        private static long hash(String key) {
+            long h = 0xcbf29ce484222325L; // FNV-1a over the chars, then a finaliser (splitmix64's)
+            for (int i = 0; i < key.length(); i++) {
+                h = (h ^ key.charAt(i)) * 0x100000001b3L;
+            }
+            h = (h ^ (h >>> 30)) * 0xbf58476d1ce4e5b9L;
+            h = (h ^ (h >>> 27)) * 0x94d049bb133111ebL;
+            return h ^ (h >>> 31);
+        }
+
+        void add(String key) {
+            long h = hash(key);
+            if (h == 0) {
+                hasZero = true;
+                return;
+            }
+            if (2 * (size + 1) > table.length) {
+                long[] old = table;
+                table = new long[old.length * 2];
+                for (long v : old) {
+                    if (v != 0) {
+                        insert(v);
+                    }
+                }
+            }
+            if (insert(h)) {
+                size++;
+            }
+        }
+
+        private boolean insert(long h) {
+            int mask = table.length - 1;
+            for (int i = (int) h & mask; ; i = (i + 1) & mask) {
+                if (table[i] == h) {
+                    return false;
+                }
+                if (table[i] == 0) {
+                    table[i] = h;
+                    return true;
+                }
+            }
+        }
+
+        boolean contains(String key) {
+            long h = hash(key);
+            if (h == 0) {
+                return hasZero;
+            }
+            int mask = table.length - 1;
+            for (int i = (int) h & mask; table[i] != 0; i = (i + 1) & mask) {
+                if (table[i] == h) {
+                    return true;
+                }
+            }
+            return false;
+        }
     }
 
     /** Scores {@code input} into {@code out}, holding waiting lines in memory up to an eighth of the heap. */

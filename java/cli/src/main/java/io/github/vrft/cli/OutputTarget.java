@@ -24,11 +24,12 @@ import java.nio.file.StandardCopyOption;
  * through its file descriptor, not {@code System.out}, whose PrintStream swallows write errors. A file named
  * {@code *.gz} or {@code *.zst} is written compressed ({@link Compression}).
  */
-final class OutputTarget implements Closeable {
+final class OutputTarget implements Closeable, JsonlScoring.Output {
     private final String name;
     private final Path finalPath;
     private final Path partial;
-    private final OutputStream stream;
+    private static final String DISCARD = "(no output)";
+    private OutputStream stream;
     private Writer writer;
     private boolean done;
 
@@ -40,7 +41,7 @@ final class OutputTarget implements Closeable {
     }
 
     static OutputTarget discard() {
-        return new OutputTarget("(no output)", null, null, OutputStream.nullOutputStream());
+        return new OutputTarget(DISCARD, null, null, OutputStream.nullOutputStream());
     }
 
     static OutputTarget open(String path) throws IOException {
@@ -95,7 +96,37 @@ final class OutputTarget implements Closeable {
     }
 
     /** The bytes of the output. */
-    OutputStream stream() {
+    @Override
+    public OutputStream stream() {
+        return stream;
+    }
+
+    /** A file written beside itself, or no output at all: both can start over; stdout and devices cannot. */
+    @Override
+    public boolean restartable() {
+        return partial != null || finalPath == null && name.equals(DISCARD);
+    }
+
+    @Override
+    public OutputStream restart() throws IOException {
+        if (!restartable()) {
+            throw new IllegalStateException(name + " cannot start over");
+        }
+        closeStreams();
+        writer = null;
+        if (partial == null) {
+            stream = OutputStream.nullOutputStream();
+            return stream;
+        }
+        OutputStream os = Files.newOutputStream(partial, java.nio.file.StandardOpenOption.TRUNCATE_EXISTING,
+                java.nio.file.StandardOpenOption.WRITE);
+        try {
+            os = Compression.encoded(os, finalPath.getFileName().toString());
+        } catch (IOException | RuntimeException e) {
+            os.close();
+            throw e;
+        }
+        stream = buffered(os);
         return stream;
     }
 

@@ -19,6 +19,7 @@ public class Progress {
         this.label = label;
     }
 
+    /** Starts counting towards {@code total} lines; a negative total is not known (no bar, no eta). */
     public void start(long total) {
         this.total = total;
         this.done = 0;
@@ -32,15 +33,20 @@ public class Progress {
             return;
         }
         long now = System.nanoTime();
-        if (now - lastDraw < 200_000_000L && done < total) {
+        if (now - lastDraw < 200_000_000L && (done < total || total < 0)) {
             return;
         }
         lastDraw = now;
+        double secs = (now - startNanos) / 1e9;
+        double rate = secs > 0 ? done / secs : 0;
+        if (total < 0) { // not known in advance (a one-pass run): lines and rate only
+            out.printf("\r%s %d lines %,.0f lines/s   ", label, done, rate);
+            out.flush();
+            return;
+        }
         double frac = total == 0 ? 1 : Math.min(1.0, (double) done / total);
         int width = 30;
         int filled = (int) Math.round(frac * width);
-        double secs = (now - startNanos) / 1e9;
-        double rate = secs > 0 ? done / secs : 0;
         String eta = rate > 0 && done < total ? String.format(" eta %.0fs", (total - done) / rate) : "";
         out.printf("\r%s [%s%s] %d/%d lines %5.1f%% %,.0f lines/s%s   ", label, "#".repeat(filled),
                 " ".repeat(width - filled), done, total, 100 * frac, rate, eta);

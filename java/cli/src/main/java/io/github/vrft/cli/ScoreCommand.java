@@ -181,7 +181,7 @@ final class ScoreCommand implements Callable<Integer> {
         OutputTarget target = null;
         try {
             target = out == null ? OutputTarget.discard() : OutputTarget.open(out);
-            summary = scoring.run(path, target.stream(), hold);
+            summary = scoring.run(path, target, hold);
             target.commit();
         } catch (HeldLines.TooScatteredException e) {
             System.err.println("vrft score: " + e.getMessage() + "; " + target.failureNote());

@@ -203,4 +203,85 @@ class JsonLinesFidelityTest {
         assertFalse(r.stderr().contains("waited on disk"), r.stderr());
         assertEquals(800, read(out).size());
     }
+
+    /** The two-pass result of {@code in} (JsonlScoring's stream API always counts the groups first). */
+    private static String twoPasses(Path in) throws IOException {
+        JsonlScoring s = new JsonlScoring(new io.github.vrft.reward.RewardScorer(io.github.vrft.reward.RewardOptions.defaults()),
+                new io.github.vrft.backend.CpuBackend(), r -> GroupAdvantages.visualRft(r, Groups.contiguous(r.length, r.length)),
+                new java.io.PrintStream(java.io.OutputStream.nullOutputStream()), Progress.NONE);
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        s.run(in, bytes, JsonlScoring.defaultHoldBytes());
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void contiguousGroupsAreScoredInOnePassWithTheTwoPassResult() throws IOException {
+        List<String> lines = new ArrayList<>();
+        for (int g = 0; g < 500; g++) {
+            for (int k = 0; k < 8; k++) {
+                lines.add(line("\"c" + g + "\"", (g + k) % 4, ", \"k\": " + k));
+            }
+            if (g == 7) {
+                lines.add("{\"prompt_id\": \"c7\", \"task\": \"nope\", \"completion\": \"x\", \"solution\": \"y\"}");
+                lines.add("not json");
+            }
+        }
+        Path in = write("contiguous.jsonl", lines);
+        Path out = dir.resolve("contiguous-out.jsonl");
+        ScoreCommandTest.Run r = ScoreCommandTest.run("score", "-i", in.toString(), "-o", out.toString());
+        assertEquals(1, r.exit(), r.stderr());
+        assertFalse(r.stderr().contains("two passes"), r.stderr());
+        assertEquals(1, count(r.stderr(), "line 65: task: unknown task 'nope'"), r.stderr());
+        assertEquals(1, count(r.stderr(), "line 66: not valid JSON"), r.stderr());
+        assertTrue(r.stderr().contains("4002 lines, 4000 scored, 2 bad, 500 groups"), r.stderr());
+        assertEquals(twoPasses(in), Files.readString(out));
+    }
+
+    @Test
+    void aGroupThatComesBackStartsTheRunOverInTwoPassesWithEachBadLineReportedOnce() throws IOException {
+        List<String> lines = new ArrayList<>();
+        lines.add("{\"prompt_id\": \"a\", \"task\": \"nope\", \"completion\": \"x\", \"solution\": \"y\"}");
+        for (int g = 0; g < 300; g++) {
+            for (int k = 0; k < 4; k++) {
+                lines.add(line("\"c" + g + "\"", (g + k) % 4, ""));
+            }
+        }
+        lines.add(line("\"c5\"", 0, ", \"late\": true")); // line 1202: c5 again, its group ended at line 25
+        lines.add("not json");
+        for (int k = 0; k < 4; k++) {
+            lines.add(line("\"z\"", k, ""));
+        }
+        Path in = write("comes-back.jsonl", lines);
+        String want = twoPasses(in);
+        for (String name : new String[] {"comes-back-out.jsonl", "comes-back-out.jsonl.gz"}) {
+            Path out = dir.resolve(name);
+            ScoreCommandTest.Run r = ScoreCommandTest.run("score", "-i", in.toString(), "-o", out.toString());
+            assertEquals(1, r.exit(), r.stderr());
+            assertEquals(1, count(r.stderr(), "line 1202: prompt_id \"c5\" comes again after its group ended; scoring "
+                    + "again in two passes"), r.stderr());
+            assertEquals(1, count(r.stderr(), "line 1: task: unknown task 'nope'"), r.stderr());
+            assertEquals(1, count(r.stderr(), "line 1203: not valid JSON"), r.stderr());
+            assertTrue(r.stderr().contains("1207 lines, 1205 scored, 2 bad, 301 groups"), r.stderr());
+            byte[] bytes = Files.readAllBytes(out);
+            if (name.endsWith(".gz")) {
+                bytes = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(bytes)).readAllBytes();
+            }
+            String got = new String(bytes, StandardCharsets.UTF_8);
+            assertEquals(want, got);
+            List<JsonNode> rows = new ArrayList<>();
+            for (String l : got.split("\n")) {
+                rows.add(STRICT.readTree(l));
+            }
+            int[] c5 = {20, 21, 22, 23, 1200}; // c5's five scored lines (the bad line 1 is not written)
+            assertArrayEquals(advantages(totalsOf(rows, c5)), advantagesOf(rows, c5));
+        }
+    }
+
+    private static int count(String text, String part) {
+        int n = 0;
+        for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + 1)) {
+            n++;
+        }
+        return n;
+    }
 }
