@@ -42,14 +42,17 @@ class JsonLinesFidelityTest {
     }
 
     private Path write(String name, List<String> lines) throws IOException {
-        Path p = dir.resolve(name);
-        Files.write(p, lines, StandardCharsets.UTF_8);
-        return p;
+        return ScoreCommandTest.writeLines(dir, name, lines);
     }
 
     private static List<JsonNode> read(Path p) throws IOException {
+        return parse(Files.readString(p, StandardCharsets.UTF_8));
+    }
+
+    /** Each line of {@code text} as JSON (duplicate members rejected). */
+    private static List<JsonNode> parse(String text) throws IOException {
         List<JsonNode> out = new ArrayList<>();
-        for (String l : Files.readAllLines(p, StandardCharsets.UTF_8)) {
+        for (String l : text.split("\n")) {
             out.add(STRICT.readTree(l));
         }
         return out;
@@ -268,10 +271,7 @@ class JsonLinesFidelityTest {
             }
             String got = new String(bytes, StandardCharsets.UTF_8);
             assertEquals(want, got);
-            List<JsonNode> rows = new ArrayList<>();
-            for (String l : got.split("\n")) {
-                rows.add(STRICT.readTree(l));
-            }
+            List<JsonNode> rows = parse(got);
             int[] c5 = {20, 21, 22, 23, 1200}; // c5's five scored lines (the bad line 1 is not written)
             assertArrayEquals(advantages(totalsOf(rows, c5)), advantagesOf(rows, c5));
         }

@@ -31,6 +31,11 @@ class ScoreCommandTest {
     private static final String CLS_GT = "<answer>garden phlox</answer>";
 
     private Path write(String name, List<String> lines) throws IOException {
+        return writeLines(dir, name, lines);
+    }
+
+    /** {@code lines} as the UTF-8 file {@code dir/name}, one a line. */
+    static Path writeLines(Path dir, String name, List<String> lines) throws IOException {
         Path p = dir.resolve(name);
         Files.write(p, lines, StandardCharsets.UTF_8);
         return p;
