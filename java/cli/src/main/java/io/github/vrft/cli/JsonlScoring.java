@@ -141,7 +141,8 @@ public final class JsonlScoring {
 
     /**
      * Where the scored lines go, for a run that may start over: {@link #restart} empties what was written and
-     * gives a stream to write the run again, or null where that cannot be done (stdout, a pipe).
+     * gives a stream to write the run again, where {@link #restartable} says it can (a file; not stdout or a
+     * pipe).
      */
     public interface Output {
         /** The stream to write to now. */
@@ -180,7 +181,7 @@ public final class JsonlScoring {
         long t0 = System.nanoTime();
         if (out.restartable()) {
             try {
-                return score(input, out.stream(), holdBytes, null, t0);
+                return score(input, out.stream(), holdBytes, null, -1, t0);
             } catch (NotContiguous e) {
                 err.println("vrft score: line " + e.lineNo + ": " + RolloutLine.describeKey(e.key) + " comes again after "
                         + "its group ended; scoring again in two passes (sorting the file by prompt_id avoids this)");
@@ -214,20 +215,20 @@ public final class JsonlScoring {
         Map<String, Group> groups = new HashMap<>();
         long lines = countGroups(input, groups);
         try {
-            return score(input, out, holdBytes, groups, t0);
+            return score(input, out, holdBytes, groups, lines, t0);
         } catch (NotContiguous e) {
             throw new AssertionError("two passes know every group", e);
         }
     }
 
     /**
-     * The scoring pass. With {@code counted} (the first pass's lines per key), a group is complete when all its
+     * The scoring pass. With {@code counted} (the first pass's lines per key, and its {@code lines}), a group is complete when all its
      * lines are in; without, groups are taken to be contiguous, and a key seen again after its group ended
      * throws {@link NotContiguous} (the keys of ended groups are kept as 64-bit hashes: a collision only
      * costs a needless second run).
      */
-    private Summary score(Path input, OutputStream out, long holdBytes, Map<String, Group> counted, long t0)
-            throws IOException, NotContiguous {
+    private Summary score(Path input, OutputStream out, long holdBytes, Map<String, Group> counted, long lines,
+                          long t0) throws IOException, NotContiguous {
         boolean contiguous = counted == null;
         Map<String, Group> groups = contiguous ? new HashMap<>() : counted;
         EndedKeys ended = contiguous ? new EndedKeys() : null;
@@ -235,11 +236,7 @@ public final class JsonlScoring {
         Map<Task, TaskStats> stats = new EnumMap<>(Task.class);
         long[] tally = new long[3]; // lines, scored, bad
         long groupsDone = 0;
-        long total = 0;
-        for (Group g : groups.values()) {
-            total += g.remaining;
-        }
-        progress.start(contiguous ? -1 : total);
+        progress.start(lines); // -1 in one pass: not known
         long maxWaiting = Math.max(1 << 16, Runtime.getRuntime().maxMemory() / 4 / 96);
         try (LineBlocks blocks = new LineBlocks(Compression.open(input), RolloutLine.MAX_LINE_BYTES);
              HeldLines held = new HeldLines(holdBytes, maxWaiting);
