@@ -122,10 +122,9 @@ final class ScoredLine {
         ascii(out, Float.isFinite(v) ? Float.toString(v) : "\"" + v + "\"");
     }
 
+    /** A number's characters (ASCII, so a Latin-1 string: getBytes is a copy of its bytes). */
     private static void ascii(ByteArrayBuilder out, String s) {
-        for (int i = 0; i < s.length(); i++) {
-            out.write(s.charAt(i));
-        }
+        out.write(s.getBytes(StandardCharsets.ISO_8859_1));
     }
 
     /** Whether the kept members need a comma before the new ones: not after the opening brace or a comma. */

@@ -37,6 +37,13 @@ class PyJsonTest {
         assertEquals(100.0, PyJson.loads("1E+2"));
         assertEquals(0.0025, PyJson.loads("2.5e-3"));
         assertEquals(-12L, PyJson.loads("-12"));
+        // the long fast path ends at 18 digits, BigInteger's path starts at 19 (still a long where it fits)
+        assertEquals(999_999_999_999_999_999L, PyJson.loads("999999999999999999"));
+        assertEquals(-999_999_999_999_999_999L, PyJson.loads("-999999999999999999"));
+        assertEquals(1_000_000_000_000_000_000L, PyJson.loads("1000000000000000000"));
+        assertEquals(Long.MAX_VALUE, PyJson.loads("9223372036854775807"));
+        assertEquals(Long.MIN_VALUE, PyJson.loads("-9223372036854775808"));
+        assertEquals(List.of(0L, 7L, -7L, 1234567L), PyJson.loads("[0, 7, -7, 1234567]"));
         assertEquals("é😀", PyJson.loads("\"\\u00e9\\ud83d\\ude00\""));
         assertEquals("/", PyJson.loads("\"\\/\""));
         assertEquals(List.of(1L, 2L), PyJson.loads("[1,\n2]"));
