@@ -157,14 +157,16 @@ final class RolloutLine {
             }
             JsonToken t;
             while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
-                int at = from + (int) p.currentTokenLocation().getByteOffset();
+                String name = p.currentName();
+                int f = fieldIndex(name);
+                // the name's offset only where a replaced member starts or ends here (a location per member
+                // was a twentieth of what a run allocated)
+                int at = closeDrop || f == -2 ? from + (int) p.currentTokenLocation().getByteOffset() : -1;
                 if (closeDrop) {
                     dropped[drops++] = at;
                     closeDrop = false;
                 }
-                String name = p.currentName();
                 JsonToken v = p.nextToken();
-                int f = fieldIndex(name);
                 if (f == -2) {
                     if (dropped == null) {
                         dropped = new int[6];

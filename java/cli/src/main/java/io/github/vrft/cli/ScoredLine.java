@@ -41,16 +41,6 @@ final class ScoredLine {
     static HeldLines.Held render(byte[] data, int from, RolloutLine line, RewardScore score, long lineNo) {
         ByteArrayBuilder out = BUFFER.get();
         out.reset();
-        // the line up to its closing brace, less the replaced members
-        int[] drop = line.dropped;
-        int at = from;
-        if (drop != null) {
-            for (int k = 0; k < drop.length; k += 2) {
-                out.write(data, at, drop[k] - at);
-                at = drop[k + 1];
-            }
-        }
-        out.write(data, at, line.objectEnd - at);
         if (needsComma(data, from, line)) {
             out.write(',');
         }
@@ -72,7 +62,29 @@ final class ScoredLine {
         number(out, score.totalF32());
         out.write('}');
         out.write(ADVANTAGE);
-        byte[] head = out.toByteArray();
+        byte[] added = out.toByteArray();
+        // the line up to its closing brace, less the replaced members, then what was added: copied once into
+        // an array of the exact size (the line's bytes are most of it)
+        int[] drop = line.dropped;
+        int kept = line.objectEnd - from;
+        if (drop != null) {
+            for (int k = 0; k < drop.length; k += 2) {
+                kept -= drop[k + 1] - drop[k];
+            }
+        }
+        byte[] head = new byte[kept + added.length];
+        int n = 0;
+        int at = from;
+        if (drop != null) {
+            for (int k = 0; k < drop.length; k += 2) {
+                System.arraycopy(data, at, head, n, drop[k] - at);
+                n += drop[k] - at;
+                at = drop[k + 1];
+            }
+        }
+        System.arraycopy(data, at, head, n, line.objectEnd - at);
+        n += line.objectEnd - at;
+        System.arraycopy(added, 0, head, n, added.length);
         boolean diagnosed = score.gateFired();
         for (int i = 0; i < cs.size() && !diagnosed; i++) {
             diagnosed = cs.get(i).reason() != null;
