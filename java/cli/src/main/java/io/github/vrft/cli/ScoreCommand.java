@@ -214,7 +214,7 @@ final class ScoreCommand implements Callable<Integer> {
     }
 
     /** An I/O error in words: the message, or the exception's type where it has none. */
-    private static String describe(IOException e) {
+    static String describe(IOException e) {
         String m = e.getMessage();
         return e instanceof java.nio.file.NoSuchFileException ? "no such file or directory: " + m
                 : e instanceof java.nio.file.AccessDeniedException ? "permission denied: " + m

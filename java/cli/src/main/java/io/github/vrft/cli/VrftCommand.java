@@ -3,10 +3,10 @@ package io.github.vrft.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code vrft} command line: {@code score}, {@code grpo}, {@code info}. */
+/** The {@code vrft} command line: {@code score}, {@code serve}, {@code grpo}, {@code info}, {@code calibrate}. */
 @Command(name = "vrft", mixinStandardHelpOptions = true, versionProvider = VrftCommand.Version.class,
         description = "Verifiable rewards and GRPO math for visual reinforcement fine-tuning (Visual-RFT, VLM-R1).",
-        subcommands = {ScoreCommand.class, GrpoCommand.class, InfoCommand.class, CalibrateCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ScoreCommand.class, ServeCommand.class, GrpoCommand.class, InfoCommand.class, CalibrateCommand.class, CommandLine.HelpCommand.class})
 public final class VrftCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -236,4 +236,36 @@ class CommandLineReliabilityTest {
         assertEquals(lines, outLines);
         System.out.printf("1 GB: %d lines scored in %.1f s with -Xmx256m%n", lines, r.millis() / 1000.0);
     }
+
+    /** vrft serve in its own JVM: it says where it listens, answers, and exits 0 on SIGTERM. */
+    @Test
+    void serveListensAnswersAndExitsZeroOnSigterm() throws Exception {
+        Path err = dir.resolve("serve-stderr.txt");
+        Process p = command(List.of(), "serve", "--port", "0", "--task", "classification", "--backend", "cpu")
+                .redirectError(err.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            java.util.regex.Matcher m = null;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (System.nanoTime() < deadline && p.isAlive()) {
+                m = java.util.regex.Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)").matcher(Files.readString(err));
+                if (m.find()) {
+                    break;
+                }
+                m = null;
+                Thread.sleep(50);
+            }
+            assertTrue(m != null, "no 'listening on' line: " + Files.readString(err));
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            java.net.http.HttpResponse<String> r = http.send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + m.group(1) + "/get_reward"))
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"query\": [\"<think>a</think><answer>rose</answer>\"], "
+                            + "\"labels\": [\"<answer>rose</answer>\"]}")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, r.statusCode(), r.body());
+            assertTrue(r.body().startsWith("{\"rewards\":[2.0]"), r.body());
+            p.destroy(); // SIGTERM
+            assertEquals(0, exit(p), Files.readString(err));
+        } finally {
+            p.destroyForcibly();
+        }
+    }
 }

@@ -1,0 +1,300 @@
+package io.github.vrft.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.vrft.backend.Backend;
+import io.github.vrft.backend.CpuBackend;
+import io.github.vrft.reward.Component;
+import io.github.vrft.reward.RewardBatch;
+import io.github.vrft.reward.RewardRequest;
+import io.github.vrft.reward.RewardScore;
+import io.github.vrft.reward.RewardScorer;
+import io.github.vrft.reward.Task;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The reward service behind {@code vrft serve}, on Helidon SE's WebServer: {@code POST /get_reward}
+ * (OpenRLHF's remote reward protocol), {@code GET /healthz}, {@code /readyz} and {@code /info}. Every scored
+ * item goes through the library's batch pipeline ({@link RewardBatch}) on the configured backend.
+ *
+ * <p>Bad input is answered, never thrown: a body that is not JSON or not the protocol's shape is a 400 whose
+ * JSON names the item and the field; an item that cannot be scored (an unknown task in its label, say) gets a
+ * null reward and its reason under {@code "errors"}, and the other items are scored. Over the body limit the
+ * server answers 413; with a token, a request without it gets 401.
+ */
+final class RewardService {
+    private final RewardScorer scorer;
+    private final Backend backend;
+    private final Task defaultTask;
+    private final String profile;
+    private final byte[] token;
+    private volatile boolean ready;
+
+    /**
+     * @param defaultTask the task of an item whose label is a plain solution string, or null (such labels are
+     *                    then an item error)
+     * @param token       the bearer token requests must carry, or null for none
+     */
+    RewardService(RewardScorer scorer, Backend backend, Task defaultTask, String profile, String token) {
+        this.scorer = scorer;
+        this.backend = backend;
+        this.defaultTask = defaultTask;
+        this.profile = profile;
+        this.token = token == null ? null : ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Starts a server on {@code host:port} (0: any free port) with a body limit of {@code maxBody} bytes. */
+    WebServer start(String host, int port, long maxBody) {
+        WebServer server = WebServer.builder()
+                .host(host)
+                .port(port)
+                .maxPayloadSize(maxBody)
+                .routing(this::routes)
+                .build()
+                .start();
+        ready = true;
+        return server;
+    }
+
+    void routes(HttpRouting.Builder r) {
+        r.get("/healthz", (req, res) -> res.send("ok\n"))
+                .get("/readyz", (req, res) -> {
+                    res.status(ready ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503).send(ready ? "ready\n" : "starting\n");
+                })
+                .get("/info", (req, res) -> json(res, Status.OK_200, info()))
+                .post("/get_reward", this::getReward);
+    }
+
+    private ObjectNode info() {
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        o.put("version", VrftCommand.version());
+        o.put("profile", profile);
+        o.put("task", defaultTask == null ? null : defaultTask.id());
+        o.put("backend", backend.describe());
+        return o;
+    }
+
+    /** A 4xx answer: the error, and where it is (the item's index and the field), as JSON. */
+    private static final class BadRequest extends Exception {
+        final Status status;
+        final Integer item;
+        final String field;
+
+        BadRequest(Status status, String message, Integer item, String field) {
+            super(message, null, false, false);
+            this.status = status;
+            this.item = item;
+            this.field = field;
+        }
+    }
+
+    private void getReward(ServerRequest req, ServerResponse res) {
+        try {
+            authorize(req);
+            JsonNode body = body(req);
+            json(res, Status.OK_200, openRlhfRewards(body));
+        } catch (BadRequest e) {
+            ObjectNode o = JsonNodeFactory.instance.objectNode();
+            o.put("error", e.getMessage());
+            if (e.item != null) {
+                o.put("item", e.item);
+            }
+            if (e.field != null) {
+                o.put("field", e.field);
+            }
+            json(res, e.status, o);
+        }
+    }
+
+    /** With a token, the Authorization header must be exactly {@code Bearer <token>} (compared in constant time). */
+    private void authorize(ServerRequest req) throws BadRequest {
+        if (token == null) {
+            return;
+        }
+        String h = req.headers().first(HeaderNames.AUTHORIZATION).orElse("");
+        if (!MessageDigest.isEqual(token, h.getBytes(StandardCharsets.UTF_8))) {
+            throw new BadRequest(Status.UNAUTHORIZED_401, "missing or wrong bearer token", null, "Authorization");
+        }
+    }
+
+    /** The request body as JSON. */
+    private static JsonNode body(ServerRequest req) throws BadRequest {
+        byte[] bytes = req.content().as(byte[].class);
+        try {
+            return GrpoCommand.JSON.readTree(bytes);
+        } catch (IOException e) {
+            throw new BadRequest(Status.BAD_REQUEST_400, "the body is not JSON: "
+                    + e.getMessage().lines().findFirst().orElse(""), null, null);
+        }
+    }
+
+    /**
+     * OpenRLHF's remote reward call: {@code {"query": [...], "prompts": [...], "labels": [...]}}, where a query is
+     * the prompt followed by the response. The completion scored is the query less its prompt when the prompt is
+     * a prefix of it, else the whole query (a chat template may render the prompt differently; the reward rules
+     * search the completion for their tags, so the rest of the query only matters when it holds them too). A
+     * label is the solution string (the task is {@code --task}), or a JSON object, or a string holding one, with
+     * {@code task} and {@code solution}.
+     */
+    ObjectNode openRlhfRewards(JsonNode body) throws BadRequest {
+        if (body == null || !body.isObject()) {
+            throw new BadRequest(Status.BAD_REQUEST_400, "the body must be a JSON object with query, prompts and labels",
+                    null, null);
+        }
+        JsonNode queries = array(body, "query", true);
+        JsonNode prompts = array(body, "prompts", false);
+        JsonNode labels = array(body, "labels", true);
+        int n = queries.size();
+        if (labels.size() != n || (prompts != null && prompts.size() != n)) {
+            throw new BadRequest(Status.BAD_REQUEST_400, "query has " + n + " items, labels " + labels.size()
+                    + (prompts != null ? ", prompts " + prompts.size() : "") + ": they must have as many",
+                    Math.min(n, Math.min(labels.size(), prompts != null ? prompts.size() : n)),
+                    labels.size() != n ? "labels" : "prompts");
+        }
+        List<RewardRequest> requests = new ArrayList<>(n);
+        int[] rowOf = new int[n];
+        String[] errors = new String[n];
+        for (int i = 0; i < n; i++) {
+            String query = text(queries.get(i), i, "query");
+            String prompt = prompts == null ? "" : text(prompts.get(i), i, "prompts");
+            String completion = query.startsWith(prompt) ? query.substring(prompt.length()) : query;
+            try {
+                requests.add(request(labels.get(i), completion, i));
+                rowOf[i] = requests.size() - 1;
+            } catch (IllegalArgumentException e) {
+                rowOf[i] = -1;
+                errors[i] = "labels[" + i + "]: " + e.getMessage();
+            }
+        }
+        RewardBatch batch = RewardBatch.prepare(scorer, requests);
+        List<RewardScore> scores;
+        if (backend instanceof CpuBackend) {
+            scores = batch.compute(backend);
+        } else {
+            synchronized (backend) {
+                scores = batch.compute(backend);
+            }
+        }
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        ArrayNode rewards = out.putArray("rewards");
+        Map<String, ArrayNode> logs = new LinkedHashMap<>();
+        ObjectNode errorNode = JsonNodeFactory.instance.objectNode();
+        for (int i = 0; i < n; i++) {
+            int row = rowOf[i];
+            if (row >= 0 && batch.error(row) != null) {
+                errors[i] = "labels[" + i + "]: " + batch.error(row);
+            }
+            if (errors[i] != null) {
+                rewards.addNull();
+                errorNode.put(Integer.toString(i), errors[i]);
+                continue;
+            }
+            RewardScore s = scores.get(row);
+            rewards.add(s.totalF32());
+            for (Component c : s.components()) {
+                ArrayNode col = logs.computeIfAbsent(c.name(), k -> JsonNodeFactory.instance.arrayNode());
+                while (col.size() < i) {
+                    col.addNull(); // items before this one without the component
+                }
+                col.add(c.value());
+            }
+        }
+        out.set("scores", rewards.deepCopy());
+        ObjectNode extra = out.putObject("extra_logs");
+        for (Map.Entry<String, ArrayNode> e : logs.entrySet()) {
+            ArrayNode col = e.getValue();
+            while (col.size() < n) {
+                col.addNull();
+            }
+            extra.set(e.getKey(), col);
+        }
+        if (!errorNode.isEmpty()) {
+            out.set("errors", errorNode);
+        }
+        return out;
+    }
+
+    private static JsonNode array(JsonNode body, String field, boolean required) throws BadRequest {
+        JsonNode a = body.get(field);
+        if (a == null || a.isNull()) {
+            if (required) {
+                throw new BadRequest(Status.BAD_REQUEST_400, field + " is missing", null, field);
+            }
+            return null;
+        }
+        if (!a.isArray()) {
+            throw new BadRequest(Status.BAD_REQUEST_400, field + " must be an array, got " + a.getNodeType().name()
+                    .toLowerCase(java.util.Locale.ROOT), null, field);
+        }
+        return a;
+    }
+
+    private static String text(JsonNode v, int i, String field) throws BadRequest {
+        if (v == null || !v.isTextual()) {
+            throw new BadRequest(Status.BAD_REQUEST_400, field + "[" + i + "] must be a string", i, field);
+        }
+        return v.textValue();
+    }
+
+    /** The request of item {@code i}; an IllegalArgumentException says what is wrong with its label. */
+    private RewardRequest request(JsonNode label, String completion, int i) {
+        JsonNode obj = label;
+        if (label != null && label.isTextual()) {
+            String t = label.textValue().strip();
+            if (t.startsWith("{")) {
+                try {
+                    obj = GrpoCommand.JSON.readTree(t);
+                } catch (IOException e) {
+                    obj = label; // a solution that merely starts with a brace
+                }
+            }
+        }
+        if (obj != null && obj.isObject()) {
+            JsonNode task = obj.get("task");
+            JsonNode solution = obj.get("solution");
+            if (solution == null || !solution.isTextual()) {
+                throw new IllegalArgumentException("solution: a label object needs a string solution");
+            }
+            if (task != null && !task.isTextual()) {
+                throw new IllegalArgumentException("task: must be a string");
+            }
+            Task t = task != null ? Task.parse(task.textValue()) : defaultTask;
+            if (t == null) {
+                throw new IllegalArgumentException("task: the label names no task and the server has no --task");
+            }
+            return new RewardRequest(t, completion, solution.textValue());
+        }
+        if (label == null || !label.isTextual()) {
+            throw new IllegalArgumentException("must be a solution string or an object with task and solution");
+        }
+        if (defaultTask == null) {
+            throw new IllegalArgumentException("task: a plain solution string needs the server's --task");
+        }
+        return new RewardRequest(defaultTask, completion, label.textValue());
+    }
+
+    private static void json(ServerResponse res, Status status, JsonNode body) {
+        byte[] bytes;
+        try {
+            bytes = GrpoCommand.JSON.writeValueAsBytes(body);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e); // a tree of plain values always serialises
+        }
+        res.status(status).header(HeaderNames.CONTENT_TYPE, "application/json").send(bytes);
+    }
+}

@@ -1,0 +1,164 @@
+package io.github.vrft.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.vrft.backend.CpuBackend;
+import io.github.vrft.reward.RewardOptions;
+import io.github.vrft.reward.RewardScore;
+import io.github.vrft.reward.RewardScorer;
+import io.github.vrft.reward.Task;
+import io.helidon.webserver.WebServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code vrft serve}'s reward service on a real server on loopback, called as OpenRLHF calls it: the rewards are
+ * the library's own scores of the same completions; bad bodies are 400s naming the item and field; a bad item is
+ * a null reward with its reason while the others are scored; over the body limit 413; with a token, 401.
+ */
+class RewardServiceTest {
+    private static final RewardScorer SCORER = new RewardScorer(RewardOptions.defaults());
+    private static final String GT = "<answer>garden phlox</answer>";
+    private static final String RIGHT = "<think>it is pink</think><answer>garden phlox</answer>";
+    private static final String WRONG = "<think>x</think> <answer>rose</answer>";
+    private static WebServer open;
+    private static WebServer locked;
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void start() {
+        open = new RewardService(SCORER, new CpuBackend(), Task.CLASSIFICATION, "visual-rft", null).start("127.0.0.1", 0, 4096);
+        locked = new RewardService(SCORER, new CpuBackend(), Task.CLASSIFICATION, "visual-rft", "s3cret").start("127.0.0.1", 0,
+                1 << 20);
+    }
+
+    @AfterAll
+    static void stop() {
+        open.stop();
+        locked.stop();
+    }
+
+    private static HttpResponse<String> post(WebServer s, String path, byte[] body, String... headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port() + path))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (headers.length > 0) {
+            b.headers(headers);
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<String> post(WebServer s, String body, String... headers) throws Exception {
+        return post(s, "/get_reward", body.getBytes(StandardCharsets.UTF_8), headers);
+    }
+
+    private static JsonNode json(HttpResponse<String> r) throws IOException {
+        return GrpoCommand.JSON.readTree(r.body());
+    }
+
+    private static String quote(String s) throws IOException {
+        return GrpoCommand.JSON.writeValueAsString(s);
+    }
+
+    @Test
+    void healthReadinessAndInfo() throws Exception {
+        for (String path : new String[] {"/healthz", "/readyz", "/info"}) {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + open.port() + path)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, r.statusCode(), path);
+        }
+        JsonNode info = json(HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + open.port() + "/info")).build(),
+                HttpResponse.BodyHandlers.ofString()));
+        assertEquals("visual-rft", info.get("profile").asText());
+        assertEquals("classification", info.get("task").asText());
+        assertEquals(VrftCommand.version(), info.get("version").asText());
+    }
+
+    @Test
+    void openRlhfCallGetsTheLibrarysScoresOfTheResponses() throws Exception {
+        String prompt = "<|im_start|>user\nWhat flower is this?<|im_end|>\n<|im_start|>assistant\n";
+        String body = "{\"query\": [" + quote(prompt + RIGHT) + ", " + quote(prompt + WRONG) + ", " + quote("other " + RIGHT)
+                + "], \"prompts\": [" + quote(prompt) + ", " + quote(prompt) + ", " + quote(prompt) + "], \"labels\": ["
+                + quote(GT) + ", " + quote(GT) + ", " + quote("{\"task\": \"classification\", \"solution\": " + quote(GT).replace("\"", "\"")
+                + "}") + "]}";
+        HttpResponse<String> r = post(open, body);
+        assertEquals(200, r.statusCode(), r.body());
+        JsonNode out = json(r);
+        RewardScore right = SCORER.score(Task.CLASSIFICATION, RIGHT, GT);
+        RewardScore wrong = SCORER.score(Task.CLASSIFICATION, WRONG, GT);
+        // the third prompt is not a prefix of its query: the whole query is scored
+        RewardScore whole = SCORER.score(Task.CLASSIFICATION, "other " + RIGHT, GT);
+        float[] want = {right.totalF32(), wrong.totalF32(), whole.totalF32()};
+        for (int i = 0; i < 3; i++) {
+            assertEquals(want[i], out.get("rewards").get(i).floatValue(), 0.0f, "item " + i);
+            assertEquals(want[i], out.get("scores").get(i).floatValue(), 0.0f, "item " + i);
+        }
+        assertEquals(2.0f, want[0], 0.0f); // accuracy 1 + format 1: the prompt was cut off
+        assertEquals(right.value("accuracy"), out.get("extra_logs").get("accuracy").get(0).doubleValue(), 0.0);
+        assertEquals(wrong.value("format"), out.get("extra_logs").get("format").get(1).doubleValue(), 0.0);
+        assertEquals(whole.value("format"), out.get("extra_logs").get("format").get(2).doubleValue(), 0.0);
+    }
+
+    @Test
+    void aBadItemIsANullRewardWithItsReasonAndTheOthersAreScored() throws Exception {
+        String body = "{\"query\": [" + quote(RIGHT) + ", " + quote(RIGHT) + "], \"labels\": [" + quote(GT) + ", "
+                + quote("{\"task\": \"nope\", \"solution\": \"x\"}") + "]}";
+        HttpResponse<String> r = post(open, body);
+        assertEquals(200, r.statusCode(), r.body());
+        JsonNode out = json(r);
+        assertEquals(2.0f, out.get("rewards").get(0).floatValue(), 0.0f);
+        assertTrue(out.get("rewards").get(1).isNull(), r.body());
+        assertTrue(out.get("errors").get("1").asText().startsWith("labels[1]: task: unknown task 'nope'"), r.body());
+        assertTrue(out.get("extra_logs").get("accuracy").get(1).isNull(), r.body());
+    }
+
+    @Test
+    void badBodiesAre400sNamingTheItemAndTheField() throws Exception {
+        String[][] cases = {
+            {"not json", null, null},
+            {"[1, 2]", null, null},
+            {"{\"labels\": []}", null, "query"},
+            {"{\"query\": \"x\", \"labels\": []}", null, "query"},
+            {"{\"query\": [\"a\", 7], \"labels\": [\"x\", \"y\"]}", "1", "query"},
+            {"{\"query\": [\"a\", \"b\"], \"labels\": [\"x\"]}", "1", "labels"},
+            {"{\"query\": [\"a\"], \"prompts\": [5], \"labels\": [\"x\"]}", "0", "prompts"},
+        };
+        for (String[] c : cases) {
+            HttpResponse<String> r = post(open, c[0]);
+            assertEquals(400, r.statusCode(), c[0] + " -> " + r.body());
+            JsonNode e = json(r);
+            assertTrue(e.get("error").asText().length() > 5, r.body());
+            assertEquals(c[1], e.has("item") ? e.get("item").asText() : null, r.body());
+            assertEquals(c[2], e.has("field") ? e.get("field").asText() : null, r.body());
+        }
+        // and the server is still up
+        assertEquals(200, post(open, "{\"query\": [" + quote(RIGHT) + "], \"labels\": [" + quote(GT) + "]}").statusCode());
+    }
+
+    @Test
+    void anOversizedBodyIs413AndTheServerStaysUp() throws Exception {
+        String body = "{\"query\": [" + quote(RIGHT) + "], \"labels\": [" + quote(GT) + "]}";
+        String big = "{\"query\": [" + quote("x".repeat(8000)) + "], \"labels\": [" + quote(GT) + "]}";
+        assertEquals(413, post(open, big).statusCode());
+        assertEquals(200, post(open, body).statusCode());
+    }
+
+    @Test
+    void withATokenARequestWithoutItIs401() throws Exception {
+        String body = "{\"query\": [" + quote(RIGHT) + "], \"labels\": [" + quote(GT) + "]}";
+        assertEquals(401, post(locked, body).statusCode());
+        assertEquals(401, post(locked, body, "Authorization", "Bearer wrong").statusCode());
+        HttpResponse<String> ok = post(locked, body, "Authorization", "Bearer s3cret");
+        assertEquals(200, ok.statusCode(), ok.body());
+        assertEquals(2.0f, json(ok).get("rewards").get(0).floatValue(), 0.0f);
+    }
+}
