@@ -503,14 +503,7 @@ public final class JsonlScoring {
             o.line.request = null;
         }
         RewardBatch batch = RewardBatch.prepare(scorer, requests);
-        List<RewardScore> scores;
-        if (backend instanceof CpuBackend) {
-            scores = batch.compute(backend);
-        } else {
-            synchronized (backend) {
-                scores = batch.compute(backend);
-            }
-        }
+        List<RewardScore> scores = compute(batch, backend);
         for (int k = 0; k < requests.size(); k++) {
             Outcome o = outs[index[k]];
             if (batch.error(k) != null) {
@@ -525,6 +518,19 @@ public final class JsonlScoring {
             o.held = ScoredLine.render(b.data, b.start[i], o.line, sc, b.firstNumber + i);
         }
         return stats;
+    }
+
+    /**
+     * The numeric phase of {@code batch} on {@code backend}: the CPU backend keeps no state and is called from
+     * any number of threads at once; a device backend by one thread at a time.
+     */
+    static List<RewardScore> compute(RewardBatch batch, Backend backend) {
+        if (backend instanceof CpuBackend) {
+            return batch.compute(backend);
+        }
+        synchronized (backend) {
+            return batch.compute(backend);
+        }
     }
 
     /** Pass 1: the lines (non-blank) and, per group key, how many lines it has. */

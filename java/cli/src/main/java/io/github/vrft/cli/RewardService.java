@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.vrft.backend.Backend;
-import io.github.vrft.backend.CpuBackend;
 import io.github.vrft.reward.Component;
 import io.github.vrft.reward.RewardBatch;
 import io.github.vrft.reward.RewardRequest;
@@ -182,14 +181,7 @@ final class RewardService {
             }
         }
         RewardBatch batch = RewardBatch.prepare(scorer, requests);
-        List<RewardScore> scores;
-        if (backend instanceof CpuBackend) {
-            scores = batch.compute(backend);
-        } else {
-            synchronized (backend) {
-                scores = batch.compute(backend);
-            }
-        }
+        List<RewardScore> scores = JsonlScoring.compute(batch, backend);
         ObjectNode out = JsonNodeFactory.instance.objectNode();
         ArrayNode rewards = out.putArray("rewards");
         Map<String, ArrayNode> logs = new LinkedHashMap<>();
