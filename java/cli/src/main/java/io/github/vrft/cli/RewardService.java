@@ -148,7 +148,8 @@ final class RewardService {
      * a prefix of it, else the whole query (a chat template may render the prompt differently; the reward rules
      * search the completion for their tags, so the rest of the query only matters when it holds them too). A
      * label is the solution string (the task is {@code --task}), or a JSON object, or a string holding one, with
-     * {@code task} and {@code solution}.
+     * the members of a {@code vrft score} line: {@code task} (else {@code --task}), {@code solution}, and the
+     * VLM-R1 fields ({@code model}, {@code reward_method}, {@code image_size_wh}, {@code image_grid_thw}, ...).
      */
     ObjectNode openRlhfRewards(JsonNode body) throws BadRequest {
         if (body == null || !body.isObject()) {
@@ -257,19 +258,28 @@ final class RewardService {
             }
         }
         if (obj != null && obj.isObject()) {
-            JsonNode task = obj.get("task");
-            JsonNode solution = obj.get("solution");
-            if (solution == null || !solution.isTextual()) {
-                throw new IllegalArgumentException("solution: a label object needs a string solution");
+            // read as a vrft score line (the label's members, the completion, and a prompt_id the line schema
+            // needs), so that a label object takes every field a line does, VLM-R1's included, checked alike
+            ObjectNode line = ((ObjectNode) obj).deepCopy();
+            if (!line.has("task") && defaultTask != null) {
+                line.put("task", defaultTask.id());
             }
-            if (task != null && !task.isTextual()) {
-                throw new IllegalArgumentException("task: must be a string");
-            }
-            Task t = task != null ? Task.parse(task.textValue()) : defaultTask;
-            if (t == null) {
+            if (!line.has("task")) {
                 throw new IllegalArgumentException("task: the label names no task and the server has no --task");
             }
-            return new RewardRequest(t, completion, solution.textValue());
+            line.put("prompt_id", i);
+            line.put("completion", completion);
+            byte[] bytes;
+            try {
+                bytes = GrpoCommand.JSON.writeValueAsBytes(line);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e); // a tree of plain values always serialises
+            }
+            RolloutLine read = RolloutLine.read(bytes, 0, bytes.length);
+            if (read.error != null) {
+                throw new IllegalArgumentException(read.error);
+            }
+            return read.request;
         }
         if (label == null || !label.isTextual()) {
             throw new IllegalArgumentException("must be a solution string or an object with task and solution");
