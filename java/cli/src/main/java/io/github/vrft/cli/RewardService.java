@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.vrft.backend.Backend;
+import io.github.vrft.grpo.AdvantageFlavor;
 import io.github.vrft.reward.Component;
 import io.github.vrft.reward.RewardBatch;
 import io.github.vrft.reward.RewardRequest;
@@ -28,7 +29,8 @@ import java.util.Map;
 
 /**
  * The reward service behind {@code vrft serve}, on Helidon SE's WebServer: {@code POST /get_reward}
- * (OpenRLHF's remote reward protocol), {@code GET /healthz}, {@code /readyz} and {@code /info}. Every scored
+ * (OpenRLHF's remote reward protocol), {@code POST /score} (a batch in the {@code vrft score} line schema),
+ * {@code GET /healthz}, {@code /readyz} and {@code /info}. Every scored
  * item goes through the library's batch pipeline ({@link RewardBatch}) on the configured backend.
  *
  * <p>Bad input is answered, never thrown: a body that is not JSON or not the protocol's shape is a 400 whose
@@ -42,6 +44,7 @@ final class RewardService {
     private final Task defaultTask;
     private final String profile;
     private final byte[] token;
+    private final AdvantageFlavor flavor;
     private volatile boolean ready;
 
     /**
@@ -50,6 +53,13 @@ final class RewardService {
      * @param token       the bearer token requests must carry, or null for none
      */
     RewardService(RewardScorer scorer, Backend backend, Task defaultTask, String profile, String token) {
+        this(scorer, backend, defaultTask, profile, token, AdvantageFlavor.VISUAL_RFT);
+    }
+
+    /** @param flavor the group advantage of {@code POST /score} */
+    RewardService(RewardScorer scorer, Backend backend, Task defaultTask, String profile, String token,
+                  AdvantageFlavor flavor) {
+        this.flavor = flavor;
         this.scorer = scorer;
         this.backend = backend;
         this.defaultTask = defaultTask;
@@ -76,7 +86,8 @@ final class RewardService {
                     res.status(ready ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503).send(ready ? "ready\n" : "starting\n");
                 })
                 .get("/info", (req, res) -> json(res, Status.OK_200, info()))
-                .post("/get_reward", this::getReward);
+                .post("/get_reward", this::getReward)
+                .post("/score", this::score);
     }
 
     private ObjectNode info() {
@@ -108,16 +119,160 @@ final class RewardService {
             JsonNode body = body(req);
             json(res, Status.OK_200, openRlhfRewards(body));
         } catch (BadRequest e) {
-            ObjectNode o = JsonNodeFactory.instance.objectNode();
-            o.put("error", e.getMessage());
-            if (e.item != null) {
-                o.put("item", e.item);
-            }
-            if (e.field != null) {
-                o.put("field", e.field);
-            }
-            json(res, e.status, o);
+            fail(res, e);
         }
+    }
+
+    private static void fail(ServerResponse res, BadRequest e) {
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        o.put("error", e.getMessage());
+        if (e.item != null) {
+            o.put("item", e.item);
+        }
+        if (e.field != null) {
+            o.put("field", e.field);
+        }
+        json(res, e.status, o);
+    }
+
+    /**
+     * {@code POST /score}: lines in the {@code vrft score} schema, as JSON Lines or as a JSON array of objects;
+     * the answer is the same lines, in order and in the same form, each with {@code rewards}, {@code advantage}
+     * (over the lines of the request that share its prompt_id) and {@code diagnostics}, written as
+     * {@code vrft score} writes them (a JSON Lines line's own bytes, extra fields as they were). A line that
+     * cannot be scored is answered in its place by {@code {"line": N, "error": "..."}} (N counts from 1).
+     */
+    private void score(ServerRequest req, ServerResponse res) {
+        try {
+            authorize(req);
+            byte[] body = req.content().as(byte[].class);
+            int first = 0;
+            while (first < body.length && (body[first] == ' ' || body[first] == '\t' || body[first] == '\r'
+                    || body[first] == '\n')) {
+                first++;
+            }
+            boolean array = first < body.length && body[first] == '[';
+            byte[] lines = array ? arrayAsLines(body) : body;
+            byte[] out = scoreLines(lines, array);
+            res.status(Status.OK_200).header(HeaderNames.CONTENT_TYPE, array ? "application/json" : "application/x-ndjson")
+                    .send(out);
+        } catch (BadRequest e) {
+            fail(res, e);
+        }
+    }
+
+    /** A JSON array of objects as JSON Lines (each element re-serialised: its numbers as Jackson writes them). */
+    private static byte[] arrayAsLines(byte[] body) throws BadRequest {
+        JsonNode a;
+        try {
+            a = GrpoCommand.JSON.readTree(body);
+        } catch (IOException e) {
+            throw new BadRequest(Status.BAD_REQUEST_400, "the body is not JSON: "
+                    + e.getMessage().lines().findFirst().orElse(""), null, null);
+        }
+        java.io.ByteArrayOutputStream lines = new java.io.ByteArrayOutputStream(body.length + 16);
+        for (int i = 0; i < a.size(); i++) {
+            if (!a.get(i).isObject()) {
+                throw new BadRequest(Status.BAD_REQUEST_400, "item " + i + " must be an object, got "
+                        + a.get(i).getNodeType().name().toLowerCase(java.util.Locale.ROOT), i, null);
+            }
+            try {
+                lines.write(GrpoCommand.JSON.writeValueAsBytes(a.get(i)));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            lines.write('\n');
+        }
+        return lines.toByteArray();
+    }
+
+    /** Scores JSON Lines bytes; the answer as JSON Lines, or as a JSON array of the same lines. */
+    private byte[] scoreLines(byte[] body, boolean array) {
+        List<int[]> ranges = new ArrayList<>();
+        for (int at = 0; at < body.length; ) {
+            int nl = LineBlocks.nextNewline(body, at, body.length);
+            int end = nl < 0 ? body.length : nl;
+            int stop = end > at && body[end - 1] == '\r' ? end - 1 : end;
+            boolean blank = true;
+            for (int k = at; k < stop && blank; k++) {
+                blank = body[k] == ' ' || body[k] == '\t';
+            }
+            if (!blank) {
+                ranges.add(new int[] {at, stop});
+            }
+            at = end + 1;
+        }
+        int n = ranges.size();
+        RolloutLine[] read = new RolloutLine[n];
+        String[] errors = new String[n];
+        List<RewardRequest> requests = new ArrayList<>(n);
+        int[] rowOf = new int[n];
+        for (int i = 0; i < n; i++) {
+            read[i] = RolloutLine.read(body, ranges.get(i)[0], ranges.get(i)[1]);
+            rowOf[i] = -1;
+            if (read[i].error != null) {
+                errors[i] = read[i].error;
+            } else {
+                rowOf[i] = requests.size();
+                requests.add(read[i].request);
+                read[i].request = null;
+            }
+        }
+        RewardBatch batch = RewardBatch.prepare(scorer, requests);
+        List<RewardScore> scores = JsonlScoring.compute(batch, backend);
+        HeldLines.Held[] held = new HeldLines.Held[n];
+        Map<String, List<Integer>> groups = new LinkedHashMap<>();
+        for (int i = 0; i < n; i++) {
+            if (rowOf[i] < 0) {
+                continue;
+            }
+            if (batch.error(rowOf[i]) != null) {
+                errors[i] = batch.error(rowOf[i]);
+                continue;
+            }
+            held[i] = ScoredLine.render(body, ranges.get(i)[0], read[i], scores.get(rowOf[i]), i + 1);
+            groups.computeIfAbsent(read[i].key, k -> new ArrayList<>()).add(i);
+        }
+        for (List<Integer> g : groups.values()) {
+            float[] totals = new float[g.size()];
+            for (int k = 0; k < totals.length; k++) {
+                totals[k] = scores.get(rowOf[g.get(k)]).totalF32();
+            }
+            float[] adv = ScoreCommand.groupAdvantages(totals, flavor);
+            for (int k = 0; k < totals.length; k++) {
+                held[g.get(k)].advantage = adv[k];
+            }
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(body.length + 256 * n + 2);
+        if (array) {
+            out.write('[');
+        }
+        for (int i = 0; i < n; i++) {
+            if (array && i > 0) {
+                out.write(',');
+            }
+            if (held[i] != null) {
+                out.write(held[i].head, 0, held[i].headLength);
+                out.writeBytes(ScoredLine.advantage(held[i].advantage).getBytes(StandardCharsets.US_ASCII));
+                out.write(held[i].tail, 0, held[i].tailLength);
+            } else {
+                ObjectNode e = JsonNodeFactory.instance.objectNode();
+                e.put("line", i + 1);
+                e.put("error", errors[i]);
+                try {
+                    out.writeBytes(GrpoCommand.JSON.writeValueAsBytes(e));
+                } catch (IOException x) {
+                    throw new java.io.UncheckedIOException(x);
+                }
+            }
+            if (!array) {
+                out.write('\n');
+            }
+        }
+        if (array) {
+            out.write(']');
+        }
+        return out.toByteArray();
     }
 
     /** With a token, the Authorization header must be exactly {@code Bearer <token>} (compared in constant time). */

@@ -2,6 +2,7 @@ package io.github.vrft.cli;
 
 import io.github.vrft.backend.Backend;
 import io.github.vrft.backend.Backends;
+import io.github.vrft.grpo.AdvantageFlavor;
 import io.github.vrft.reward.ExtraReward;
 import io.github.vrft.reward.MathVerifyGate;
 import io.github.vrft.reward.Profile;
@@ -23,8 +24,8 @@ import java.util.concurrent.CountDownLatch;
 @Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
             "Serves rewards over HTTP: POST /get_reward is OpenRLHF's remote reward protocol ({\"query\": [...], "
-                + "\"prompts\": [...], \"labels\": [...]} -> {\"rewards\", \"scores\", \"extra_logs\"}); GET /healthz, "
-                + "/readyz and /info. Runs until SIGINT or SIGTERM, then finishes the requests in flight.",
+                + "\"prompts\": [...], \"labels\": [...]} -> {\"rewards\", \"scores\", \"extra_logs\"}); POST /score takes vrft score "
+                + "lines (JSON Lines or a JSON array) and answers them scored; GET /healthz, /readyz and /info. Runs until SIGINT or SIGTERM, then finishes the requests in flight.",
             "Exit status: 0 after a shutdown; 2 usage (a bad option, a port in use)."})
 final class ServeCommand implements Callable<Integer> {
     @Option(names = "--host", paramLabel = "ADDR", defaultValue = "127.0.0.1",
@@ -42,6 +43,10 @@ final class ServeCommand implements Callable<Integer> {
             description = "The task of an item whose label is a plain solution string (detection, classification, "
                     + "grounding, rec, od, accuracy). Without it, labels must be objects with task and solution.")
     String task;
+
+    @Option(names = "--advantage", paramLabel = "FLAVOUR", defaultValue = "visual-rft",
+            description = "The group advantage of POST /score, as for vrft score. Default: ${DEFAULT-VALUE}.")
+    String advantage;
 
     @Option(names = "--backend", paramLabel = "NAME", defaultValue = "auto",
             description = "cpu, jcuda, panama or auto, as for vrft score. Default: ${DEFAULT-VALUE}.")
@@ -63,10 +68,12 @@ final class ServeCommand implements Callable<Integer> {
         HELIDON.setLevel(java.util.logging.Level.WARNING);
         RewardOptions options;
         Task defaultTask;
+        AdvantageFlavor flavor;
         long limit;
         try {
             options = new RewardOptions(Profile.parse(profile), MathVerifyGate.parse("off"), ExtraReward.parseList(""));
             defaultTask = task == null ? null : Task.parse(task);
+            flavor = AdvantageFlavor.parse(advantage);
             limit = ScoreCommand.parseSize(maxBody);
         } catch (IllegalArgumentException e) {
             System.err.println("vrft serve: " + e.getMessage());
@@ -98,7 +105,7 @@ final class ServeCommand implements Callable<Integer> {
         }
         try (backend) {
             RewardService service = new RewardService(new RewardScorer(options), backend, defaultTask,
-                    options.profile().id(), token);
+                    options.profile().id(), token, flavor);
             WebServer server;
             try {
                 server = service.start(host, port, limit);

@@ -161,4 +161,56 @@ class RewardServiceTest {
         assertEquals(200, ok.statusCode(), ok.body());
         assertEquals(2.0f, json(ok).get("rewards").get(0).floatValue(), 0.0f);
     }
+
+    /** vrft score's own output for {@code lines} (two passes, Visual-RFT advantages). */
+    private static String vrftScore(java.nio.file.Path dir, String lines) throws IOException {
+        java.nio.file.Path in = java.nio.file.Files.writeString(dir.resolve("in.jsonl"), lines);
+        JsonlScoring s = new JsonlScoring(SCORER, new CpuBackend(),
+                r -> io.github.vrft.grpo.GroupAdvantages.visualRft(r, io.github.vrft.grpo.Groups.contiguous(r.length, r.length)),
+                new java.io.PrintStream(java.io.OutputStream.nullOutputStream()), Progress.NONE);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        s.run(in, out, JsonlScoring.defaultHoldBytes());
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private static String line(String pid, String completion, String extra) throws IOException {
+        return "{\"prompt_id\": " + pid + ", \"task\": \"classification\", \"completion\": " + quote(completion)
+                + ", \"solution\": " + quote(GT) + extra + "}";
+    }
+
+    @Test
+    void scoreAnswersJsonLinesAsVrftScoreWritesThem(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        String good = String.join("\n", line("\"a\"", RIGHT, ", \"step\": 1.10"), line("\"a\"", WRONG, ""),
+                line("7", RIGHT, ", \"x\": -0.0"), line("\"a\"", RIGHT, ""), line("7e0", WRONG, "")) + "\n";
+        HttpResponse<String> r = post(open, "/score", good.getBytes(StandardCharsets.UTF_8));
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals("application/x-ndjson", r.headers().firstValue("Content-Type").orElse(""));
+        assertEquals(vrftScore(dir, good), r.body()); // the same bytes, groups "a" (3 lines) and 7 (2 lines)
+        // a bad line is answered in its place; the others are scored as without it
+        String withBad = line("\"a\"", RIGHT, "") + "\n{\"prompt_id\": \"b\", \"task\": \"nope\"}\n"
+                + line("\"a\"", WRONG, "") + "\n";
+        String[] got = post(open, "/score", withBad.getBytes(StandardCharsets.UTF_8)).body().split("\n");
+        assertEquals(3, got.length);
+        assertEquals(2, GrpoCommand.JSON.readTree(got[1]).get("line").asInt());
+        assertTrue(GrpoCommand.JSON.readTree(got[1]).get("error").asText().length() > 0, got[1]);
+        String[] want = vrftScore(dir, line("\"a\"", RIGHT, "") + "\n" + line("\"a\"", WRONG, "") + "\n").split("\n");
+        assertEquals(want[0], got[0]);
+        assertEquals(want[1], got[2]);
+    }
+
+    @Test
+    void scoreAnswersAJsonArrayAsAnArray() throws Exception {
+        String body = "[" + line("\"a\"", RIGHT, "") + ", " + line("\"a\"", WRONG, "") + "]";
+        HttpResponse<String> r = post(open, "/score", body.getBytes(StandardCharsets.UTF_8));
+        assertEquals(200, r.statusCode(), r.body());
+        JsonNode a = json(r);
+        assertEquals(2, a.size());
+        float[] totals = {a.get(0).get("rewards").get("total_f32").floatValue(), a.get(1).get("rewards").get("total_f32").floatValue()};
+        float[] adv = io.github.vrft.grpo.GroupAdvantages.visualRft(totals, io.github.vrft.grpo.Groups.contiguous(2, 2));
+        assertEquals(adv[0], a.get(0).get("advantage").floatValue(), 0.0f);
+        assertEquals(adv[1], a.get(1).get("advantage").floatValue(), 0.0f);
+        assertEquals(2.0f, totals[0], 0.0f);
+        assertEquals(400, post(open, "/score", "[1, 2]".getBytes(StandardCharsets.UTF_8)).statusCode());
+        assertEquals(400, post(open, "/score", "[{".getBytes(StandardCharsets.UTF_8)).statusCode());
+    }
 }
