@@ -45,6 +45,7 @@ final class RewardService {
     private final String profile;
     private final byte[] token;
     private final AdvantageFlavor flavor;
+    private final Admission admission;
     private volatile boolean ready;
 
     /**
@@ -53,13 +54,22 @@ final class RewardService {
      * @param token       the bearer token requests must carry, or null for none
      */
     RewardService(RewardScorer scorer, Backend backend, Task defaultTask, String profile, String token) {
-        this(scorer, backend, defaultTask, profile, token, AdvantageFlavor.VISUAL_RFT);
+        this(scorer, backend, defaultTask, profile, token, AdvantageFlavor.VISUAL_RFT, defaultAdmission());
     }
 
-    /** @param flavor the group advantage of {@code POST /score} */
+    /** Scoring requests worked on at once: one per core; up to 64 more wait. */
+    static Admission defaultAdmission() {
+        return new Admission(Runtime.getRuntime().availableProcessors(), 64);
+    }
+
+    /**
+     * @param flavor    the group advantage of {@code POST /score}
+     * @param admission how many scoring requests are taken at once (beyond: 503)
+     */
     RewardService(RewardScorer scorer, Backend backend, Task defaultTask, String profile, String token,
-                  AdvantageFlavor flavor) {
+                  AdvantageFlavor flavor, Admission admission) {
         this.flavor = flavor;
+        this.admission = admission;
         this.scorer = scorer;
         this.backend = backend;
         this.defaultTask = defaultTask;
@@ -86,8 +96,8 @@ final class RewardService {
                     res.status(ready ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503).send(ready ? "ready\n" : "starting\n");
                 })
                 .get("/info", (req, res) -> json(res, Status.OK_200, info()))
-                .post("/get_reward", this::getReward)
-                .post("/score", this::score);
+                .post("/get_reward", (req, res) -> admitted(req, res, this::getReward))
+                .post("/score", (req, res) -> admitted(req, res, this::score));
     }
 
     private ObjectNode info() {
@@ -96,6 +106,8 @@ final class RewardService {
         o.put("profile", profile);
         o.put("task", defaultTask == null ? null : defaultTask.id());
         o.put("backend", backend.describe());
+        o.put("in_flight", admission.inFlight());
+        o.put("waiting", admission.waiting());
         return o;
     }
 
@@ -110,6 +122,26 @@ final class RewardService {
             this.status = status;
             this.item = item;
             this.field = field;
+        }
+    }
+
+    /**
+     * Runs {@code handler} once the request is admitted; a full queue is answered 503 with Retry-After at once,
+     * before the body is read.
+     */
+    private void admitted(ServerRequest req, ServerResponse res, io.helidon.webserver.http.Handler handler)
+            throws Exception {
+        if (!admission.enter()) {
+            ObjectNode o = JsonNodeFactory.instance.objectNode();
+            o.put("error", "the server is at its limit of queued requests; retry later");
+            res.header(HeaderNames.RETRY_AFTER, "1");
+            json(res, Status.SERVICE_UNAVAILABLE_503, o);
+            return;
+        }
+        try {
+            handler.handle(req, res);
+        } finally {
+            admission.exit();
         }
     }
 

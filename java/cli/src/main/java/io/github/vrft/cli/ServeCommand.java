@@ -56,6 +56,14 @@ final class ServeCommand implements Callable<Integer> {
             description = "Largest request body (k, M, G binary units); a larger one is answered 413. Default: ${DEFAULT-VALUE}.")
     String maxBody;
 
+    @Option(names = "--threads", paramLabel = "N",
+            description = "Scoring requests worked on at once. Default: one per core.")
+    Integer threads;
+
+    @Option(names = "--queue", paramLabel = "N", defaultValue = "64",
+            description = "Scoring requests that may wait for their turn; beyond, 503 with Retry-After. Default: ${DEFAULT-VALUE}.")
+    int queue;
+
     @Option(names = "--token-file", paramLabel = "FILE",
             description = "A file holding a bearer token: requests without \"Authorization: Bearer <token>\" get 401.")
     Path tokenFile;
@@ -77,6 +85,13 @@ final class ServeCommand implements Callable<Integer> {
             limit = ScoreCommand.parseSize(maxBody);
         } catch (IllegalArgumentException e) {
             System.err.println("vrft serve: " + e.getMessage());
+            return 2;
+        }
+        Admission admission;
+        try {
+            admission = new Admission(threads != null ? threads : Runtime.getRuntime().availableProcessors(), queue);
+        } catch (IllegalArgumentException e) {
+            System.err.println("vrft serve: --threads/--queue: " + e.getMessage());
             return 2;
         }
         if (port < 0 || port > 65535) {
@@ -105,7 +120,7 @@ final class ServeCommand implements Callable<Integer> {
         }
         try (backend) {
             RewardService service = new RewardService(new RewardScorer(options), backend, defaultTask,
-                    options.profile().id(), token, flavor);
+                    options.profile().id(), token, flavor, admission);
             WebServer server;
             try {
                 server = service.start(host, port, limit);

@@ -213,4 +213,22 @@ class RewardServiceTest {
         assertEquals(400, post(open, "/score", "[1, 2]".getBytes(StandardCharsets.UTF_8)).statusCode());
         assertEquals(400, post(open, "/score", "[{".getBytes(StandardCharsets.UTF_8)).statusCode());
     }
+
+    @Test
+    void aFullQueueIs503WithRetryAfter() throws Exception {
+        Admission admission = new Admission(1, 0);
+        WebServer busy = new RewardService(SCORER, new CpuBackend(), Task.CLASSIFICATION, "visual-rft", null,
+                io.github.vrft.grpo.AdvantageFlavor.VISUAL_RFT, admission).start("127.0.0.1", 0, 1 << 20);
+        try {
+            String body = "{\"query\": [" + quote(RIGHT) + "], \"labels\": [" + quote(GT) + "]}";
+            assertTrue(admission.enter()); // the one working slot is taken (by this test)
+            HttpResponse<String> r = post(busy, body);
+            assertEquals(503, r.statusCode(), r.body());
+            assertEquals("1", r.headers().firstValue("Retry-After").orElse(""));
+            admission.exit();
+            assertEquals(200, post(busy, body).statusCode());
+        } finally {
+            busy.stop();
+        }
+    }
 }
