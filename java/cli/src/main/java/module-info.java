@@ -6,6 +6,8 @@ module io.github.vrft.cli {
     requires com.github.luben.zstd_jni;
     requires io.helidon.webserver;
     requires java.logging;
+    requires micrometer.core;
+    requires micrometer.registry.prometheus;
     requires jdk.unsupported; // sun.misc.Signal: vrft serve exits 0 on SIGTERM
 
     exports io.github.vrft.cli;

@@ -13,6 +13,11 @@ import io.github.vrft.reward.RewardScore;
 import io.github.vrft.reward.RewardScorer;
 import io.github.vrft.reward.Task;
 import io.helidon.http.HeaderNames;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.helidon.http.Status;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
@@ -30,7 +35,8 @@ import java.util.Map;
 /**
  * The reward service behind {@code vrft serve}, on Helidon SE's WebServer: {@code POST /get_reward}
  * (OpenRLHF's remote reward protocol), {@code POST /score} (a batch in the {@code vrft score} line schema),
- * {@code GET /healthz}, {@code /readyz} and {@code /info}. Every scored
+ * {@code GET /healthz}, {@code /readyz}, {@code /info} and {@code /metrics} (Prometheus text: requests by endpoint and
+ * status with a latency histogram, completions scored, requests in flight and waiting). Every scored
  * item goes through the library's batch pipeline ({@link RewardBatch}) on the configured backend.
  *
  * <p>Bad input is answered, never thrown: a body that is not JSON or not the protocol's shape is a 400 whose
@@ -46,6 +52,8 @@ final class RewardService {
     private final byte[] token;
     private final AdvantageFlavor flavor;
     private final Admission admission;
+    private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Counter completions;
     private volatile boolean ready;
 
     /**
@@ -70,6 +78,11 @@ final class RewardService {
                   AdvantageFlavor flavor, Admission admission) {
         this.flavor = flavor;
         this.admission = admission;
+        this.completions = Counter.builder("vrft_completions_scored").description("completions scored").register(metrics);
+        Gauge.builder("vrft_requests_in_flight", admission, Admission::inFlight)
+                .description("scoring requests admitted: working and waiting").register(metrics);
+        Gauge.builder("vrft_requests_waiting", admission, Admission::waiting)
+                .description("scoring requests waiting for their turn (the queue depth)").register(metrics);
         this.scorer = scorer;
         this.backend = backend;
         this.defaultTask = defaultTask;
@@ -96,8 +109,10 @@ final class RewardService {
                     res.status(ready ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503).send(ready ? "ready\n" : "starting\n");
                 })
                 .get("/info", (req, res) -> json(res, Status.OK_200, info()))
-                .post("/get_reward", (req, res) -> admitted(req, res, this::getReward))
-                .post("/score", (req, res) -> admitted(req, res, this::score));
+                .get("/metrics", (req, res) -> res.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")
+                        .send(metrics.scrape()))
+                .post("/get_reward", (req, res) -> admitted("/get_reward", req, res, this::getReward))
+                .post("/score", (req, res) -> admitted("/score", req, res, this::score));
     }
 
     private ObjectNode info() {
@@ -129,20 +144,31 @@ final class RewardService {
      * Runs {@code handler} once the request is admitted; a full queue is answered 503 with Retry-After at once,
      * before the body is read.
      */
-    private void admitted(ServerRequest req, ServerResponse res, io.helidon.webserver.http.Handler handler)
+    private void admitted(String endpoint, ServerRequest req, ServerResponse res, io.helidon.webserver.http.Handler handler)
             throws Exception {
+        long t0 = System.nanoTime();
         if (!admission.enter()) {
             ObjectNode o = JsonNodeFactory.instance.objectNode();
             o.put("error", "the server is at its limit of queued requests; retry later");
             res.header(HeaderNames.RETRY_AFTER, "1");
             json(res, Status.SERVICE_UNAVAILABLE_503, o);
+            record(endpoint, res, t0);
             return;
         }
         try {
             handler.handle(req, res);
         } finally {
             admission.exit();
+            record(endpoint, res, t0);
         }
+    }
+
+    /** A request's latency by endpoint and status (a histogram: Prometheus computes the percentiles). */
+    private void record(String endpoint, ServerResponse res, long t0) {
+        Timer.builder("vrft_requests").description("scoring requests by endpoint and status")
+                .tag("endpoint", endpoint).tag("status", Integer.toString(res.status().code()))
+                .publishPercentileHistogram().register(metrics)
+                .record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
     private void getReward(ServerRequest req, ServerResponse res) {
@@ -263,6 +289,7 @@ final class RewardService {
                 continue;
             }
             held[i] = ScoredLine.render(body, ranges.get(i)[0], read[i], scores.get(rowOf[i]), i + 1);
+            completions.increment();
             groups.computeIfAbsent(read[i].key, k -> new ArrayList<>()).add(i);
         }
         for (List<Integer> g : groups.values()) {
@@ -385,6 +412,7 @@ final class RewardService {
                 continue;
             }
             RewardScore s = scores.get(row);
+            completions.increment();
             rewards.add(s.totalF32());
             for (Component c : s.components()) {
                 ArrayNode col = logs.computeIfAbsent(c.name(), k -> JsonNodeFactory.instance.arrayNode());

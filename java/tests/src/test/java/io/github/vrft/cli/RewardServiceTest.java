@@ -231,4 +231,30 @@ class RewardServiceTest {
             busy.stop();
         }
     }
+
+    @Test
+    void metricsCountRequestsByEndpointAndStatusAndTheCompletionsScored() throws Exception {
+        Admission admission = new Admission(2, 4);
+        WebServer s = new RewardService(SCORER, new CpuBackend(), Task.CLASSIFICATION, "visual-rft", null,
+                io.github.vrft.grpo.AdvantageFlavor.VISUAL_RFT, admission).start("127.0.0.1", 0, 1 << 20);
+        try {
+            String body = "{\"query\": [" + quote(RIGHT) + ", " + quote(WRONG) + "], \"labels\": [" + quote(GT) + ", " + quote(GT) + "]}";
+            for (int i = 0; i < 3; i++) {
+                assertEquals(200, post(s, body).statusCode());
+            }
+            assertEquals(400, post(s, "[]").statusCode());
+            HttpResponse<String> m = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port() + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, m.statusCode());
+            assertTrue(m.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"), m.headers().toString());
+            String text = m.body();
+            assertTrue(text.contains("vrft_requests_seconds_count{endpoint=\"/get_reward\",status=\"200\"} 3"), text);
+            assertTrue(text.contains("vrft_requests_seconds_count{endpoint=\"/get_reward\",status=\"400\"} 1"), text);
+            assertTrue(text.contains("vrft_requests_seconds_bucket{endpoint=\"/get_reward\",status=\"200\",le="), text);
+            assertTrue(text.contains("vrft_completions_scored_total 6.0"), text);
+            assertTrue(text.contains("vrft_requests_waiting 0.0"), text);
+        } finally {
+            s.stop();
+        }
+    }
 }
