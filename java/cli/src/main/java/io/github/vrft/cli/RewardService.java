@@ -19,6 +19,7 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.helidon.http.Status;
+import io.helidon.http.encoding.ContentEncodingContext;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
@@ -96,6 +97,8 @@ final class RewardService {
                 .host(host)
                 .port(port)
                 .maxPayloadSize(maxBody)
+                .contentEncoding(ContentEncodingContext.builder().contentEncodingsDiscoverServices(false)
+                        .addContentEncoding(new GzipEncoding()).build())
                 .routing(this::routes)
                 .build()
                 .start();
@@ -203,7 +206,7 @@ final class RewardService {
     private void score(ServerRequest req, ServerResponse res) {
         try {
             authorize(req);
-            byte[] body = req.content().as(byte[].class);
+            byte[] body = bytes(req);
             int first = 0;
             while (first < body.length && (body[first] == ' ' || body[first] == '\t' || body[first] == '\r'
                     || body[first] == '\n')) {
@@ -345,9 +348,20 @@ final class RewardService {
         }
     }
 
+    /** The request body's bytes, decoded from gzip where its Content-Encoding says so. */
+    private static byte[] bytes(ServerRequest req) throws BadRequest {
+        try {
+            return req.content().as(byte[].class);
+        } catch (java.io.UncheckedIOException e) {
+            throw new BadRequest(Status.BAD_REQUEST_400, "the body cannot be read: " + e.getMessage()
+                    + (e.getCause() != null && e.getCause().getMessage() != null ? " (" + e.getCause().getMessage() + ")" : ""),
+                    null, "Content-Encoding");
+        }
+    }
+
     /** The request body as JSON. */
     private static JsonNode body(ServerRequest req) throws BadRequest {
-        byte[] bytes = req.content().as(byte[].class);
+        byte[] bytes = bytes(req);
         try {
             return GrpoCommand.JSON.readTree(bytes);
         } catch (IOException e) {

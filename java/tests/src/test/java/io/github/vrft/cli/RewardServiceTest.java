@@ -257,4 +257,28 @@ class RewardServiceTest {
             s.stop();
         }
     }
+
+    @Test
+    void gzipBodiesBothWays() throws Exception {
+        String body = "{\"query\": [" + quote(RIGHT) + "], \"labels\": [" + quote(GT) + "]}";
+        java.io.ByteArrayOutputStream z = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream g = new java.util.zip.GZIPOutputStream(z)) {
+            g.write(body.getBytes(StandardCharsets.UTF_8));
+        }
+        HttpResponse<String> r = post(locked, "/get_reward", z.toByteArray(), "Content-Encoding", "gzip",
+                "Authorization", "Bearer s3cret");
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals(2.0f, json(r).get("rewards").get(0).floatValue(), 0.0f);
+        HttpResponse<byte[]> zr = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + locked.port() + "/get_reward"))
+                .headers("Accept-Encoding", "gzip", "Authorization", "Bearer s3cret")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, zr.statusCode());
+        assertEquals("gzip", zr.headers().firstValue("Content-Encoding").orElse(""));
+        byte[] plain = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(zr.body())).readAllBytes();
+        assertEquals(2.0f, GrpoCommand.JSON.readTree(plain).get("rewards").get(0).floatValue(), 0.0f);
+        HttpResponse<String> bad = post(locked, "/get_reward", "not gzip".getBytes(StandardCharsets.UTF_8),
+                "Content-Encoding", "gzip", "Authorization", "Bearer s3cret");
+        assertEquals(400, bad.statusCode(), bad.body());
+        assertEquals("Content-Encoding", json(bad).get("field").asText());
+    }
 }
