@@ -214,11 +214,16 @@ class RewardServiceTest {
         assertEquals(400, post(open, "/score", "[{".getBytes(StandardCharsets.UTF_8)).statusCode());
     }
 
+    /** A server of its own with {@code admission}, for the tests that look at the queue. */
+    private static WebServer server(Admission admission) {
+        return new RewardService(SCORER, new CpuBackend(), Task.CLASSIFICATION, "visual-rft", null,
+                io.github.vrft.grpo.AdvantageFlavor.VISUAL_RFT, admission).start("127.0.0.1", 0, 1 << 20);
+    }
+
     @Test
     void aFullQueueIs503WithRetryAfter() throws Exception {
         Admission admission = new Admission(1, 0);
-        WebServer busy = new RewardService(SCORER, new CpuBackend(), Task.CLASSIFICATION, "visual-rft", null,
-                io.github.vrft.grpo.AdvantageFlavor.VISUAL_RFT, admission).start("127.0.0.1", 0, 1 << 20);
+        WebServer busy = server(admission);
         try {
             String body = "{\"query\": [" + quote(RIGHT) + "], \"labels\": [" + quote(GT) + "]}";
             assertTrue(admission.enter()); // the one working slot is taken (by this test)
@@ -234,9 +239,7 @@ class RewardServiceTest {
 
     @Test
     void metricsCountRequestsByEndpointAndStatusAndTheCompletionsScored() throws Exception {
-        Admission admission = new Admission(2, 4);
-        WebServer s = new RewardService(SCORER, new CpuBackend(), Task.CLASSIFICATION, "visual-rft", null,
-                io.github.vrft.grpo.AdvantageFlavor.VISUAL_RFT, admission).start("127.0.0.1", 0, 1 << 20);
+        WebServer s = server(new Admission(2, 4));
         try {
             String body = "{\"query\": [" + quote(RIGHT) + ", " + quote(WRONG) + "], \"labels\": [" + quote(GT) + ", " + quote(GT) + "]}";
             for (int i = 0; i < 3; i++) {
