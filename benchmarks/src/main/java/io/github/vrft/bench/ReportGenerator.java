@@ -167,11 +167,14 @@ public final class ReportGenerator {
             }
         }
         md.insert(md.indexOf("## "), headline(plots, speedups, speedupAt) + crossover(plots, rows));
-        // The end-to-end section is written by benchmarks/endtoend/bench.py (a process-level benchmark, not JMH):
-        // kept as that script wrote it, so regenerating the JMH sections does not drop it.
-        Path endToEnd = dir.resolve("endtoend.md");
-        if (Files.exists(endToEnd)) {
-            md.append('\n').append(Files.readString(endToEnd, StandardCharsets.UTF_8));
+        // The end-to-end and service sections are written by benchmarks/endtoend/bench.py and
+        // benchmarks/serve/bench.py (process-level benchmarks, not JMH): kept as those scripts wrote them, so
+        // regenerating the JMH sections does not drop them.
+        for (String section : new String[] {"endtoend.md", "serve.md"}) {
+            Path p = dir.resolve(section);
+            if (Files.exists(p)) {
+                md.append('\n').append(Files.readString(p, StandardCharsets.UTF_8));
+            }
         }
         Path report = dir.resolve("REPORT.md");
         Files.writeString(report, md.toString(), StandardCharsets.UTF_8);
