@@ -222,8 +222,8 @@ public final class JsonlScoring {
     }
 
     /**
-     * The scoring pass. With {@code counted} (the first pass's lines per key, and its {@code lines}), a group is complete when all its
-     * lines are in; without, groups are taken to be contiguous, and a key seen again after its group ended
+     * The scoring pass. With {@code counted} (the first pass's lines per key, and its {@code lines}), a group is
+     * complete when all its lines are in; without, groups are taken to be contiguous, and a key seen again after its group ended
      * throws {@link NotContiguous} (the keys of ended groups are kept as 64-bit hashes: a collision only
      * costs a needless second run).
      */
@@ -433,12 +433,6 @@ public final class JsonlScoring {
     }
 
     /**
-     * A block through the pipeline, in slices that run in parallel: each slice's lines read, then the text phase
-     * and the numeric phase of the slice's batch ({@link RewardBatch}), then each scored line's output bytes. A
-     * slice does all of it, so that both cores stay busy through every phase; the backend is called by one slice
-     * at a time unless it is the CPU's, which keeps no state.
-     */
-    /**
      * Scores {@code b} on the scoring pool; its per-task sums join {@code stats} when it is done (one block
      * at a time is in flight, so they never join concurrently).
      */
@@ -457,6 +451,12 @@ public final class JsonlScoring {
                 return t;
             }, null, false);
 
+    /**
+     * A block through the pipeline, in slices that run in parallel: each slice's lines read, then the text phase
+     * and the numeric phase of the slice's batch ({@link RewardBatch}), then each scored line's output bytes. A
+     * slice does all of it, so that both cores stay busy through every phase; the backend is called by one slice
+     * at a time unless it is the CPU's, which keeps no state.
+     */
     private Outcome[] scoreBlock(LineBlocks.Block b, Map<Task, TaskStats> stats) {
         Outcome[] outs = new Outcome[b.count];
         int slices = Math.max(1, Math.min(SLICES, b.count / 64));

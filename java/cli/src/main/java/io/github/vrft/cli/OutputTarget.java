@@ -28,20 +28,21 @@ final class OutputTarget implements Closeable, JsonlScoring.Output {
     private final String name;
     private final Path finalPath;
     private final Path partial;
-    private static final String DISCARD = "(no output)";
+    private final boolean discard; // no output at all: it can start over (as a null stream again)
     private OutputStream stream;
     private Writer writer;
     private boolean done;
 
-    private OutputTarget(String name, Path finalPath, Path partial, OutputStream stream) {
+    private OutputTarget(String name, Path finalPath, Path partial, OutputStream stream, boolean discard) {
         this.name = name;
         this.finalPath = finalPath;
         this.partial = partial;
         this.stream = stream;
+        this.discard = discard;
     }
 
     static OutputTarget discard() {
-        return new OutputTarget(DISCARD, null, null, OutputStream.nullOutputStream());
+        return new OutputTarget("(no output)", null, null, OutputStream.nullOutputStream(), true);
     }
 
     static OutputTarget open(String path) throws IOException {
@@ -57,14 +58,14 @@ final class OutputTarget implements Closeable, JsonlScoring.Output {
                     flush(); // never close the process's stdout
                 }
             };
-            return new OutputTarget("stdout", null, null, buffered(fd));
+            return new OutputTarget("stdout", null, null, buffered(fd), false);
         }
         Path p = Path.of(path);
         if (Files.isDirectory(p)) {
             throw new IOException("is a directory");
         }
         if (Files.exists(p) && !Files.isRegularFile(p)) { // /dev/stdout, /dev/null, a FIFO: in place, plain
-            return new OutputTarget(path, null, null, buffered(Files.newOutputStream(p)));
+            return new OutputTarget(path, null, null, buffered(Files.newOutputStream(p)), false);
         }
         Path partial = null;
         OutputStream os = null;
@@ -88,7 +89,7 @@ final class OutputTarget implements Closeable, JsonlScoring.Output {
             ExitCleanup.delete(partial);
             throw e;
         }
-        return new OutputTarget(path, p, partial, buffered(os));
+        return new OutputTarget(path, p, partial, buffered(os), false);
     }
 
     private static OutputStream buffered(OutputStream os) {
@@ -104,7 +105,7 @@ final class OutputTarget implements Closeable, JsonlScoring.Output {
     /** A file written beside itself, or no output at all: both can start over; stdout and devices cannot. */
     @Override
     public boolean restartable() {
-        return partial != null || finalPath == null && name.equals(DISCARD);
+        return partial != null || discard;
     }
 
     @Override

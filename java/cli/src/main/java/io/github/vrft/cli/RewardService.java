@@ -61,19 +61,8 @@ final class RewardService {
      * @param defaultTask the task of an item whose label is a plain solution string, or null (such labels are
      *                    then an item error)
      * @param token       the bearer token requests must carry, or null for none
-     */
-    RewardService(RewardScorer scorer, Backend backend, Task defaultTask, String profile, String token) {
-        this(scorer, backend, defaultTask, profile, token, AdvantageFlavor.VISUAL_RFT, defaultAdmission());
-    }
-
-    /** Scoring requests worked on at once: one per core; up to 64 more wait. */
-    static Admission defaultAdmission() {
-        return new Admission(Runtime.getRuntime().availableProcessors(), 64);
-    }
-
-    /**
-     * @param flavor    the group advantage of {@code POST /score}
-     * @param admission how many scoring requests are taken at once (beyond: 503)
+     * @param flavor      the group advantage of {@code POST /score}
+     * @param admission   how many scoring requests are taken at once (beyond: 503)
      */
     RewardService(RewardScorer scorer, Backend backend, Task defaultTask, String profile, String token,
                   AdvantageFlavor flavor, Admission admission) {

@@ -108,15 +108,22 @@ final class ScoreCommand implements Callable<Integer> {
             System.err.println("vrft score: --hold-memory " + holdMemory + ": " + e.getMessage());
             return 2;
         }
-        Backend backend;
-        try {
-            backend = Backends.open(backendName);
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            System.err.println("vrft score: --backend " + backendName + ": " + e.getMessage());
+        Backend backend = openBackend("score", backendName);
+        if (backend == null) {
             return 2;
         }
         try (backend) {
             return score(options, flavor, backend, hold);
+        }
+    }
+
+    /** The backend named by {@code --backend}, or null after saying on stderr why it cannot be opened. */
+    static Backend openBackend(String command, String name) {
+        try {
+            return Backends.open(name);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            System.err.println("vrft " + command + ": --backend " + name + ": " + e.getMessage());
+            return null;
         }
     }
 

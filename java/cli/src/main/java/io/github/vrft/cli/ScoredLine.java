@@ -17,8 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code advantage} or {@code diagnostics} member it had (they are replaced, so a scored file can be scored
  * again), then {@code "rewards"}, {@code "advantage"} and {@code "diagnostics"}. Everything else of the line,
  * its spacing, field order, numbers and escapes, is written back as it was read. The diagnostics' strings are
- * written by Jackson's generator, the rewards' names and numbers as that generator writes them; the advantage, known only when the group is complete, is written between the two
- * pieces by {@link #advantage}.
+ * written by Jackson's generator, the rewards' names and numbers as that generator writes them; the advantage,
+ * known only when the group is complete, is written between the two pieces by {@link #advantage}.
  */
 final class ScoredLine {
     private ScoredLine() {}

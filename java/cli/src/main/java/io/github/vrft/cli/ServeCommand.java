@@ -1,7 +1,6 @@
 package io.github.vrft.cli;
 
 import io.github.vrft.backend.Backend;
-import io.github.vrft.backend.Backends;
 import io.github.vrft.grpo.AdvantageFlavor;
 import io.github.vrft.reward.ExtraReward;
 import io.github.vrft.reward.MathVerifyGate;
@@ -111,11 +110,8 @@ final class ServeCommand implements Callable<Integer> {
                 return 2;
             }
         }
-        Backend backend;
-        try {
-            backend = Backends.open(backendName);
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            System.err.println("vrft serve: --backend " + backendName + ": " + e.getMessage());
+        Backend backend = ScoreCommand.openBackend("serve", backendName);
+        if (backend == null) {
             return 2;
         }
         try (backend) {

@@ -37,9 +37,14 @@ class RewardServiceTest {
 
     @BeforeAll
     static void start() {
-        open = new RewardService(SCORER, new CpuBackend(), Task.CLASSIFICATION, "visual-rft", null).start("127.0.0.1", 0, 4096);
-        locked = new RewardService(SCORER, new CpuBackend(), Task.CLASSIFICATION, "visual-rft", "s3cret").start("127.0.0.1", 0,
-                1 << 20);
+        open = service(null, new Admission(2, 64)).start("127.0.0.1", 0, 4096);
+        locked = service("s3cret", new Admission(2, 64)).start("127.0.0.1", 0, 1 << 20);
+    }
+
+    /** The service as the tests run it: classification by default, Visual-RFT advantages. */
+    private static RewardService service(String token, Admission admission) {
+        return new RewardService(SCORER, new CpuBackend(), Task.CLASSIFICATION, "visual-rft", token,
+                io.github.vrft.grpo.AdvantageFlavor.VISUAL_RFT, admission);
     }
 
     @AfterAll
@@ -216,8 +221,7 @@ class RewardServiceTest {
 
     /** A server of its own with {@code admission}, for the tests that look at the queue. */
     private static WebServer server(Admission admission) {
-        return new RewardService(SCORER, new CpuBackend(), Task.CLASSIFICATION, "visual-rft", null,
-                io.github.vrft.grpo.AdvantageFlavor.VISUAL_RFT, admission).start("127.0.0.1", 0, 1 << 20);
+        return service(null, admission).start("127.0.0.1", 0, 1 << 20);
     }
 
     @Test
