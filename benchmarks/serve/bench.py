@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """The reward-service benchmark: `vrft serve` against a Python server built as OpenRLHF's serve_rm.py is
 (benchmarks/peers/serve_rm.py, the plain-Python port of Visual-RFT's rules), on the same requests, with a closed-loop
-load generator (benchmarks' LoadGenerator, Java's HttpClient) on loopback, load generator included on this machine.
+load generator (benchmarks' LoadGenerator: one thread, NIO, requests encoded once, as wrk is built) on loopback, load
+generator included on this machine. Where wrk is installed, the OpenRLHF path of `vrft serve` is timed with wrk too,
+as a cross-check of the load generator (an independent client, in C).
 
 usage: benchmarks/serve/bench.py [--seconds S] [--out DIR] [--quick]
 
@@ -18,6 +20,7 @@ import json
 import os
 import random
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -70,6 +73,42 @@ def load(url, body_file, connections, seconds, warmup):
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+WRK_SCRIPT = """
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+bodies = {}
+for l in io.lines("%s") do bodies[#bodies + 1] = l end
+i = 0
+request = function()
+  i = i + 1
+  return wrk.format(nil, nil, nil, bodies[(i %% #bodies) + 1])
+end
+"""
+
+
+def wrk(url, body_file, connections, seconds, warmup, work):
+    """The same closed loop timed by wrk (one thread), or None where wrk is not installed."""
+    if not shutil.which("wrk"):
+        return None
+    script = os.path.join(work, "post.lua")
+    with open(script, "w") as f:
+        f.write(WRK_SCRIPT % body_file)
+    base = ["wrk", "-t1", "-c%d" % connections, "-s", script, url + "/get_reward"]
+    subprocess.run(base[:3] + ["-d%ds" % max(1, round(warmup))] + base[3:], check=True, capture_output=True)
+    out = subprocess.run(base[:3] + ["-d%ds" % max(1, round(seconds)), "--latency"] + base[3:], check=True,
+                         capture_output=True, text=True).stdout
+
+    def ms(label):
+        m = re.search(r"^\s*%s\s+([\d.]+)(us|ms|s)\s*$" % label, out, re.M)
+        return float(m.group(1)) * {"us": 1e-3, "ms": 1.0, "s": 1e3}[m.group(2)]
+
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    return {"requests_per_s": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+            "p50_ms": ms("50%"), "p99_ms": ms("99%"),
+            "errors": (int(bad.group(1)) if bad else 0) + (sum(map(int, sock.groups())) if sock else 0)}
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--seconds", type=float, default=10.0)
@@ -101,6 +140,10 @@ def main():
         try:
             results[(name, "batch")] = load(url, batch_file, 4, a.seconds, warmup)
             results[(name, "single")] = load(url, single_file, 64, a.seconds, warmup)
+            if name == "vrft-kernels":
+                cross = wrk(url, single_file, 64, a.seconds, warmup, work)
+                if cross:
+                    results[("vrft-kernels (timed by wrk)", "single")] = cross
         finally:
             p.terminate()
             p.wait(timeout=60)
@@ -109,14 +152,17 @@ def main():
     date = datetime.date.today().isoformat()
     rows = []
     for (name, path), r in results.items():
-        size = "path=%s;per_request=%d;connections=%d;seconds=%g" % (
-            path, 1024 if path == "batch" else 1, 4 if path == "batch" else 64, a.seconds)
-        backend = "cpu" if name == "vrft-kernels" else "python"
+        by_wrk = name.endswith("(timed by wrk)")
+        size = "path=%s;per_request=%d;connections=%d;seconds=%g;load_generator=%s" % (
+            path, 1024 if path == "batch" else 1, 4 if path == "batch" else 64, a.seconds,
+            "wrk" if by_wrk else "LoadGenerator")
+        impl = "vrft-kernels" if by_wrk else name
+        backend = "cpu" if name.startswith("vrft-kernels") else "python"
         per = 1024 if path == "batch" else 1
         for metric, value, unit in (("completions_per_s", r["requests_per_s"] * per, "completions/s"),
                                     ("requests_per_s", r["requests_per_s"], "requests/s"),
                                     ("p50", r["p50_ms"], "ms"), ("p99", r["p99_ms"], "ms"), ("errors", r["errors"], "")):
-            rows.append(["score_service", name, backend, size, metric, "%.6g" % value, unit, where, date])
+            rows.append(["score_service", impl, backend, size, metric, "%.6g" % value, unit, where, date])
     with open(os.path.join(a.out, "serve.csv"), "w", newline="") as f:
         w = csv.writer(f)
         w.writerow(endtoend.SCHEMA)
@@ -125,13 +171,17 @@ def main():
     md = ["## score_service", "",
           "`vrft serve --task detection --backend cpu` against the Python server `benchmarks/peers/serve_rm.py` (built as "
           "OpenRLHF's serve_rm.py is, the plain-Python port of Visual-RFT's rules), same requests (generated Visual-RFT "
-          "detection rollouts in OpenRLHF's body), closed-loop load from `LoadGenerator` (Java HttpClient, HTTP/1.1 "
-          "keep-alive) on loopback on the same machine, %g s after %g s of warm-up. Machine: %s; %s. Produced by "
-          "`benchmarks/serve/bench.py`." % (a.seconds, warmup, where, date), "",
+          "detection rollouts in OpenRLHF's body), closed-loop load from `LoadGenerator` (one thread, NIO, HTTP/1.1 "
+          "keep-alive, requests encoded once) on loopback on the same machine, %g s after %g s of warm-up%s. "
+          "Machine: %s; %s. Produced by `benchmarks/serve/bench.py`." % (
+              a.seconds, warmup, "; the row timed by wrk (one thread, same connections and bodies) is a cross-check "
+              "of the load generator" if ("vrft-kernels (timed by wrk)", "single") in results else "", where, date), "",
           "| path | server | requests/s | completions/s | p50 | p99 | errors |", "|---|---|---:|---:|---:|---:|---:|"]
     for path, per in (("batch (1,024 per request, 4 connections)", 1024), ("OpenRLHF (1 per request, 64 connections)", 1)):
         key = "batch" if per == 1024 else "single"
-        for name in (v, py):
+        for name in (v, "vrft-kernels (timed by wrk)", py):
+            if (name, key) not in results:
+                continue
             r = results[(name, key)]
             md.append("| %s | %s | %.0f | %.0f | %.2f ms | %.2f ms | %d |" % (path, name, r["requests_per_s"],
                                                                             r["requests_per_s"] * per, r["p50_ms"],
