@@ -32,6 +32,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The reward service behind {@code vrft serve}, on Helidon SE's WebServer: {@code POST /get_reward}
@@ -55,7 +56,9 @@ final class RewardService {
     private final Admission admission;
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Counter completions;
+    private final ConcurrentHashMap<String, Timer> timers = new ConcurrentHashMap<>();
     private volatile boolean ready;
+    private ReadWatchdog watchdog; // made by start, with the server's idle timeout
 
     /**
      * @param defaultTask the task of an item whose label is a plain solution string, or null (such labels are
@@ -80,12 +83,33 @@ final class RewardService {
         this.token = token == null ? null : ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
     }
 
-    /** Starts a server on {@code host:port} (0: any free port) with a body limit of {@code maxBody} bytes. */
+    /** How long a connection may stay without a request, or with a request that has not completed, by default. */
+    static final java.time.Duration DEFAULT_IDLE_TIMEOUT = java.time.Duration.ofSeconds(30);
+
+    /** {@link #start(String, int, long, java.time.Duration)} with the default idle timeout. */
     WebServer start(String host, int port, long maxBody) {
+        return start(host, port, maxBody, DEFAULT_IDLE_TIMEOUT);
+    }
+
+    /**
+     * Starts a server on {@code host:port} (0: any free port) with a body limit of {@code maxBody} bytes. A
+     * connection is closed when its last request began {@code idleTimeout} ago (checked a few times per timeout):
+     * a stalled or very slow client holds no admission slot and no thread beyond that. (Helidon's socket read
+     * timeout is for its client only; the server's guard is this idle-connection check.)
+     */
+    WebServer start(String host, int port, long maxBody, java.time.Duration idleTimeout) {
+        if (watchdog != null) {
+            throw new IllegalStateException("this service is already started");
+        }
+        watchdog = new ReadWatchdog(idleTimeout);
         WebServer server = WebServer.builder()
                 .host(host)
                 .port(port)
                 .maxPayloadSize(maxBody)
+                .idleConnectionTimeout(idleTimeout)
+                .idleConnectionPeriod(watchdog.period())
+                .addProtocol(io.helidon.webserver.http1.Http1Config.builder()
+                        .addReceiveListener(watchdog.headGuard()).build())
                 // TCP_NODELAY: with Nagle's algorithm a response written in pieces waited for the client's delayed
                 // ACK, about 40 ms a request whatever its size
                 .connectionOptions(o -> o.tcpNoDelay(true))
@@ -99,6 +123,16 @@ final class RewardService {
     }
 
     void routes(HttpRouting.Builder r) {
+        r.addFeature(new io.helidon.webserver.http.HttpFeature() {
+            @Override
+            public void setup(HttpRouting.Builder routing) {
+            }
+
+            @Override
+            public void afterStop() {
+                watchdog.close(); // its thread lives as long as the server
+            }
+        });
         r.get("/healthz", (req, res) -> res.send("ok\n"))
                 .get("/readyz", (req, res) -> {
                     res.status(ready ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503).send(ready ? "ready\n" : "starting\n");
@@ -160,9 +194,13 @@ final class RewardService {
 
     /** A request's latency by endpoint and status (a histogram: Prometheus computes the percentiles). */
     private void record(String endpoint, ServerResponse res, long t0) {
-        Timer.builder("vrft_requests").description("scoring requests by endpoint and status")
-                .tag("endpoint", endpoint).tag("status", Integer.toString(res.status().code()))
-                .publishPercentileHistogram().register(metrics)
+        int status = res.status().code();
+        // one timer per endpoint and status, built once: the builder and the registry's lookup cost more than the
+        // recording on the one-completion path
+        timers.computeIfAbsent(endpoint + ' ' + status, k -> Timer.builder("vrft_requests")
+                        .description("scoring requests by endpoint and status")
+                        .tag("endpoint", endpoint).tag("status", Integer.toString(status))
+                        .publishPercentileHistogram().register(metrics))
                 .record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
@@ -340,11 +378,22 @@ final class RewardService {
         }
     }
 
-    /** The request body's bytes, decoded from gzip where its Content-Encoding says so. */
-    private static byte[] bytes(ServerRequest req) throws BadRequest {
-        try {
+    /**
+     * The request body's bytes, decoded from gzip where its Content-Encoding says so. A body that has not arrived
+     * within the idle timeout is cut off by the watchdog: its connection is closed (a 408 is attempted).
+     */
+    private byte[] bytes(ServerRequest req) throws BadRequest {
+        ReadWatchdog.Reading reading = watchdog.start();
+        try (reading) {
             return req.content().as(byte[].class);
-        } catch (java.io.UncheckedIOException e) {
+        } catch (RuntimeException e) {
+            if (reading.wasCut()) {
+                throw new BadRequest(Status.REQUEST_TIMEOUT_408, "the body did not arrive within "
+                        + watchdog.timeout().toMillis() + " ms", null, null);
+            }
+            if (!(e instanceof java.io.UncheckedIOException)) {
+                throw e;
+            }
             throw new BadRequest(Status.BAD_REQUEST_400, "the body cannot be read: " + e.getMessage()
                     + (e.getCause() != null && e.getCause().getMessage() != null ? " (" + e.getCause().getMessage() + ")" : ""),
                     null, "Content-Encoding");
@@ -352,7 +401,7 @@ final class RewardService {
     }
 
     /** The request body as JSON. */
-    private static JsonNode body(ServerRequest req) throws BadRequest {
+    private JsonNode body(ServerRequest req) throws BadRequest {
         byte[] bytes = bytes(req);
         try {
             return GrpoCommand.JSON.readTree(bytes);

@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -63,9 +64,29 @@ final class ServeCommand implements Callable<Integer> {
             description = "Scoring requests that may wait for their turn; beyond, 503 with Retry-After. Default: ${DEFAULT-VALUE}.")
     int queue;
 
+    @Option(names = "--idle-timeout", paramLabel = "TIME", defaultValue = "30s",
+            description = "A connection is closed when it has sent no request for this long, or has not finished "
+                    + "sending a request's headers or body within it (ms, s or m). Default: ${DEFAULT-VALUE}.")
+    String idleTimeout;
+
     @Option(names = "--token-file", paramLabel = "FILE",
             description = "A file holding a bearer token: requests without \"Authorization: Bearer <token>\" get 401.")
     Path tokenFile;
+
+    /** A positive duration written as a number and ms, s or m ("30s", "500ms", "2m"). */
+    static Duration parseDuration(String option, String text) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,9})(ms|s|m)").matcher(text.strip());
+        if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
+            throw new IllegalArgumentException(option + " " + text + ": expected a positive number and ms, s or m, "
+                    + "such as 30s or 500ms");
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "ms" -> Duration.ofMillis(n);
+            case "s" -> Duration.ofSeconds(n);
+            default -> Duration.ofMinutes(n);
+        };
+    }
 
     /** Helidon's own INFO lines (features, channels) are left out: the one line below says where it listens. */
     private static final java.util.logging.Logger HELIDON = java.util.logging.Logger.getLogger("io.helidon");
@@ -77,11 +98,13 @@ final class ServeCommand implements Callable<Integer> {
         Task defaultTask;
         AdvantageFlavor flavor;
         long limit;
+        Duration idle;
         try {
             options = new RewardOptions(Profile.parse(profile), MathVerifyGate.parse("off"), ExtraReward.parseList(""));
             defaultTask = task == null ? null : Task.parse(task);
             flavor = AdvantageFlavor.parse(advantage);
             limit = ScoreCommand.parseSize(maxBody);
+            idle = parseDuration("--idle-timeout", idleTimeout);
         } catch (IllegalArgumentException e) {
             System.err.println("vrft serve: " + e.getMessage());
             return 2;
@@ -119,7 +142,7 @@ final class ServeCommand implements Callable<Integer> {
                     options.profile().id(), token, flavor, admission);
             WebServer server;
             try {
-                server = service.start(host, port, limit);
+                server = service.start(host, port, limit, idle);
             } catch (RuntimeException e) {
                 System.err.println("vrft serve: cannot listen on " + host + ":" + port + ": " + e.getMessage());
                 return 2;

@@ -42,6 +42,19 @@ class CommandLineValidationTest {
     }
 
     @Test
+    void serveIdleTimeoutIsReadAndCheckedBeforeListening() {
+        assertEquals(java.time.Duration.ofMillis(500), ServeCommand.parseDuration("--idle-timeout", "500ms"));
+        assertEquals(java.time.Duration.ofSeconds(30), ServeCommand.parseDuration("--idle-timeout", "30s"));
+        assertEquals(java.time.Duration.ofMinutes(2), ServeCommand.parseDuration("--idle-timeout", " 2m "));
+        for (String bad : new String[] {"0s", "-1s", "30", "1h", "1.5s", "s", "9999999999s"}) {
+            ScoreCommandTest.Run r = run("serve", "--port", "0", "--idle-timeout", bad);
+            assertEquals(2, r.exit(), bad + ": " + r.stderr());
+            assertTrue(r.stderr().startsWith("vrft serve: --idle-timeout " + bad + ": expected a positive number"),
+                    r.stderr());
+        }
+    }
+
+    @Test
     void directoriesAreUsageErrorsNotStackTraces() throws IOException {
         Path in = dir.resolve("in.jsonl");
         Files.write(in, List.of(LINE + "}"));

@@ -224,6 +224,62 @@ class RewardServiceTest {
         return service(null, admission).start("127.0.0.1", 0, 1 << 20);
     }
 
+    /**
+     * A client that stops halfway through its body is cut off after the read timeout, and the admission slot it held
+     * is free again: with one slot and no queue, the next request is served, not answered 503.
+     */
+    @Test
+    void aStalledClientIsCutOffAndItsSlotFreed() throws Exception {
+        Admission admission = new Admission(1, 0);
+        WebServer s = service(null, admission).start("127.0.0.1", 0, 1 << 20, java.time.Duration.ofMillis(300));
+        try (java.net.Socket slow = new java.net.Socket("127.0.0.1", s.port())) {
+            slow.getOutputStream().write(("POST /get_reward HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: 100\r\n\r\n{\"query\": [").getBytes(StandardCharsets.US_ASCII));
+            slow.getOutputStream().flush();
+            slow.setSoTimeout(10_000);
+            long t0 = System.nanoTime();
+            byte[] rest = slow.getInputStream().readAllBytes(); // until the server closes the connection
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            assertTrue(seconds >= 0.2 && seconds < 8, "closed after " + seconds + " s");
+            assertTrue(rest.length == 0 || !new String(rest, StandardCharsets.US_ASCII).startsWith("HTTP/1.1 200"),
+                    new String(rest, StandardCharsets.US_ASCII));
+            long deadline = System.nanoTime() + 5_000_000_000L; // the handler's finally may run just after the close
+            while (admission.inFlight() != 0 && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertEquals(0, admission.inFlight());
+            String body = "{\"query\": [" + quote(RIGHT) + "], \"labels\": [" + quote(GT) + "]}";
+            assertEquals(200, post(s, body).statusCode());
+        } finally {
+            s.stop();
+        }
+    }
+
+    /**
+     * A client that stops in its request headers is cut off too (Helidon reads headers without a timeout; the
+     * watchdog's head guard covers them), and the server goes on serving.
+     */
+    @Test
+    void aStalledHeadIsCutOff() throws Exception {
+        WebServer s = service(null, new Admission(1, 0)).start("127.0.0.1", 0, 1 << 20, java.time.Duration.ofMillis(300));
+        try (java.net.Socket head = new java.net.Socket("127.0.0.1", s.port())) {
+            head.getOutputStream().write("POST /get_reward HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
+            head.getOutputStream().flush();
+            head.setSoTimeout(10_000);
+            long t0 = System.nanoTime();
+            try {
+                head.getInputStream().readAllBytes();
+            } catch (java.net.SocketTimeoutException e) {
+                throw new AssertionError("a stalled head was still open after 10 s", e);
+            }
+            assertTrue((System.nanoTime() - t0) / 1e9 >= 0.2, "cut before its timeout");
+            String body = "{\"query\": [" + quote(RIGHT) + "], \"labels\": [" + quote(GT) + "]}";
+            assertEquals(200, post(s, body).statusCode());
+        } finally {
+            s.stop();
+        }
+    }
+
     @Test
     void aFullQueueIs503WithRetryAfter() throws Exception {
         Admission admission = new Admission(1, 0);
