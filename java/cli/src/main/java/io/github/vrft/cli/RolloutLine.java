@@ -5,11 +5,9 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
-import io.github.vrft.reward.RecModel;
 import io.github.vrft.reward.RewardRequest;
 import io.github.vrft.reward.Task;
 import io.github.vrft.reward.VlmR1Inputs;
-import io.github.vrft.reward.VlmR1Method;
 
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -324,36 +322,14 @@ final class RolloutLine {
      * {@code format} ({@code fullmatch} or {@code ovd-legacy}); null values count as absent.
      */
     private static VlmR1Inputs vlmR1Inputs(Field[] fields) {
-        RecModel model = RecModel.QWEN;
-        if (!absent(fields[MODEL])) {
-            model = RecModel.parse(string(fields[MODEL], "model"));
-        }
-        VlmR1Method method = null;
+        String model = absent(fields[MODEL]) ? null : string(fields[MODEL], "model");
         Field m = !absent(fields[REWARD_METHOD]) ? fields[REWARD_METHOD] : fields[ACCU_REWARD_METHOD];
-        if (!absent(m)) {
-            method = VlmR1Method.parse(string(m, "reward_method"));
-        }
-        Integer tokens = null;
+        String method = absent(m) ? null : string(m, "reward_method");
         Field t = fields[COMPLETION_TOKENS];
-        if (!absent(t)) {
-            long n = t.token == JsonToken.VALUE_NUMBER_INT && t.text.length() <= 11 ? Long.parseLong(t.text) : -1;
-            if (n < 0 || n > Integer.MAX_VALUE) {
-                throw new IllegalArgumentException("field 'completion_tokens' must be a non-negative integer");
-            }
-            tokens = (int) n;
-        }
-        boolean ovdLegacy = false;
-        if (!absent(fields[FORMAT])) {
-            String f = string(fields[FORMAT], "format");
-            ovdLegacy = switch (f.replace('_', '-')) {
-                case "fullmatch", "default" -> false;
-                case "ovd-legacy" -> true;
-                default -> throw new IllegalArgumentException("field 'format': unknown format reward '" + f
-                        + "'; expected fullmatch or ovd-legacy");
-            };
-        }
-        return new VlmR1Inputs(model, method, positiveInts(fields[IMAGE_SIZE], "image_size_wh", 2),
-                positiveInts(fields[IMAGE_GRID], "image_grid_thw", 3), tokens, ovdLegacy);
+        Long tokens = absent(t) ? null
+                : t.token == JsonToken.VALUE_NUMBER_INT && t.text.length() <= 11 ? Long.parseLong(t.text) : -1L;
+        String format = absent(fields[FORMAT]) ? null : string(fields[FORMAT], "format");
+        return VlmR1Inputs.ofFields(model, method, tokens, format, ints(fields[IMAGE_SIZE]), ints(fields[IMAGE_GRID]));
     }
 
     private static String string(Field f, String name) {
@@ -363,21 +339,12 @@ final class RolloutLine {
         return f.text;
     }
 
-    private static int[] positiveInts(Field f, String name, int n) {
+    /** An integer array's values; null when absent, empty when it is not an array of integers (rejected then). */
+    private static long[] ints(Field f) {
         if (absent(f)) {
             return null;
         }
-        if (f.token != JsonToken.START_ARRAY || f.ints == null || f.length != n) {
-            throw new IllegalArgumentException("field '" + name + "' must be an array of " + n + " positive integers");
-        }
-        int[] out = new int[n];
-        for (int i = 0; i < n; i++) {
-            if (f.ints[i] <= 0 || f.ints[i] > Integer.MAX_VALUE) {
-                throw new IllegalArgumentException("field '" + name + "' must be an array of " + n + " positive integers");
-            }
-            out[i] = (int) f.ints[i];
-        }
-        return out;
+        return f.token == JsonToken.START_ARRAY && f.ints != null ? f.ints : new long[0];
     }
 
     /**

@@ -26,7 +26,6 @@ final class ScoredLine {
     private static final byte[] REWARDS = "\"rewards\":".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] ADVANTAGE = ",\"advantage\":".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] DIAGNOSTICS = ",\"diagnostics\":".getBytes(StandardCharsets.US_ASCII);
-    static final String GATE_FIRED = "fired: accuracy set to 1.0 without task scoring (upstream pre-gate)";
 
     private static final byte[] TOTAL = "\"total\":".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] TOTAL_F32 = ",\"total_f32\":".getBytes(StandardCharsets.US_ASCII);
@@ -102,7 +101,7 @@ final class ScoredLine {
                 }
             }
             if (score.gateFired()) {
-                g.writeStringField("math_verify_gate", GATE_FIRED);
+                g.writeStringField(RewardScore.GATE_DIAGNOSTIC_KEY, RewardScore.GATE_FIRED);
             }
             g.writeEndObject();
         } catch (IOException e) {

@@ -46,6 +46,16 @@ public final class RewardBatch {
      * @throws IllegalArgumentException for a null scorer, list or row (naming it)
      */
     public static RewardBatch prepare(RewardScorer scorer, List<RewardRequest> rows) {
+        return prepare(scorer, rows, true);
+    }
+
+    /**
+     * The text phase of {@code rows}; with {@code parallel} false on the calling thread only, whatever the size
+     * (a Spark task owns one core; the common pool would take them all).
+     *
+     * @throws IllegalArgumentException for a null scorer, list or row (naming it)
+     */
+    public static RewardBatch prepare(RewardScorer scorer, List<RewardRequest> rows, boolean parallel) {
         Checks.notNull(scorer, "scorer");
         Checks.notNull(rows, "rows");
         RewardRequest[] r = rows.toArray(new RewardRequest[0]);
@@ -57,7 +67,7 @@ public final class RewardBatch {
         RewardScorer.Prepared[] prepared = new RewardScorer.Prepared[r.length];
         String[] errors = new String[r.length];
         IntStream range = IntStream.range(0, r.length);
-        (r.length >= PARALLEL_FROM ? range.parallel() : range).forEach(i -> {
+        (parallel && r.length >= PARALLEL_FROM ? range.parallel() : range).forEach(i -> {
             try {
                 prepared[i] = scorer.prepare(r[i].task(), r[i].completion(), r[i].solution(), r[i].inputs());
             } catch (IllegalArgumentException e) {

@@ -58,6 +58,12 @@ public final class RewardScore {
         return totalF32;
     }
 
+    /** The diagnostic of a score whose math_verify gate fired, under {@link #GATE_DIAGNOSTIC_KEY}. */
+    public static final String GATE_FIRED = "fired: accuracy set to 1.0 without task scoring (upstream pre-gate)";
+
+    /** The diagnostics key of {@link #GATE_FIRED}. */
+    public static final String GATE_DIAGNOSTIC_KEY = "math_verify_gate";
+
     /** Whether the math_verify gate fired (and so set the accuracy components to 1.0). */
     public boolean gateFired() {
         return gateFired;

@@ -42,6 +42,54 @@ public record VlmR1Inputs(RecModel model, VlmR1Method method, int[] imageSizeWh,
         }
     }
 
+    /**
+     * The inputs of a rollout record's VLM-R1 fields as read from it ({@code vrft score}'s lines, a Spark row):
+     * {@code model} (rec; qwen when null), {@code reward_method} (od and accuracy), {@code completion_tokens},
+     * {@code format} ({@code fullmatch} or {@code default}, or {@code ovd-legacy}), {@code image_size_wh} and
+     * {@code image_grid_thw}; null means absent. A reader passes a value of the wrong kind as one that fails
+     * here: a non-integer token count as -1, an array that is not all integers as an empty array.
+     *
+     * @throws IllegalArgumentException naming the field as the record spells it
+     */
+    public static VlmR1Inputs ofFields(String model, String rewardMethod, Long completionTokens, String format,
+                                       long[] imageSizeWh, long[] imageGridThw) {
+        RecModel m = model == null ? RecModel.QWEN : RecModel.parse(model);
+        VlmR1Method method = rewardMethod == null ? null : VlmR1Method.parse(rewardMethod);
+        if (completionTokens != null && (completionTokens < 0 || completionTokens > Integer.MAX_VALUE)) {
+            throw new IllegalArgumentException("field 'completion_tokens' must be a non-negative integer");
+        }
+        boolean ovdLegacy = false;
+        if (format != null) {
+            ovdLegacy = switch (format.replace('_', '-')) {
+                case "fullmatch", "default" -> false;
+                case "ovd-legacy" -> true;
+                default -> throw new IllegalArgumentException("field 'format': unknown format reward '" + format
+                        + "'; expected fullmatch or ovd-legacy");
+            };
+        }
+        return new VlmR1Inputs(m, method, positiveInts(imageSizeWh, "image_size_wh", 2),
+                positiveInts(imageGridThw, "image_grid_thw", 3),
+                completionTokens == null ? null : (int) (long) completionTokens, ovdLegacy);
+    }
+
+    private static int[] positiveInts(long[] values, String name, int n) {
+        if (values == null) {
+            return null;
+        }
+        boolean ok = values.length == n;
+        for (int i = 0; i < values.length && ok; i++) {
+            ok = values[i] > 0 && values[i] <= Integer.MAX_VALUE;
+        }
+        if (!ok) {
+            throw new IllegalArgumentException("field '" + name + "' must be an array of " + n + " positive integers");
+        }
+        int[] out = new int[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = (int) values[i];
+        }
+        return out;
+    }
+
     /** Qwen model, default methods, no image, whitespace token count, generic format. */
     public static VlmR1Inputs defaults() {
         return new VlmR1Inputs(RecModel.QWEN, null, null, null, null, false);
