@@ -167,10 +167,10 @@ public final class ReportGenerator {
             }
         }
         md.insert(md.indexOf("## "), headline(plots, speedups, speedupAt) + crossover(plots, rows));
-        // The end-to-end and service sections are written by benchmarks/endtoend/bench.py and
-        // benchmarks/serve/bench.py (process-level benchmarks, not JMH): kept as those scripts wrote them, so
-        // regenerating the JMH sections does not drop them.
-        for (String section : new String[] {"endtoend.md", "serve.md"}) {
+        // The end-to-end, service and Spark sections are written by the process-level benchmarks (not JMH):
+        // benchmarks/endtoend, serve and spark/bench.py. Kept as those scripts wrote them, so regenerating the
+        // JMH sections does not drop them.
+        for (String section : new String[] {"endtoend.md", "serve.md", "spark.md"}) {
             Path p = dir.resolve(section);
             if (Files.exists(p)) {
                 md.append('\n').append(Files.readString(p, StandardCharsets.UTF_8));
