@@ -54,6 +54,7 @@ final class RewardService {
     private final byte[] token;
     private final AdvantageFlavor flavor;
     private final Admission admission;
+    private final int maxItems;
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Counter completions;
     private final ConcurrentHashMap<String, Timer> timers = new ConcurrentHashMap<>();
@@ -66,9 +67,14 @@ final class RewardService {
      * @param token       the bearer token requests must carry, or null for none
      * @param flavor      the group advantage of {@code POST /score}
      * @param admission   how many scoring requests are taken at once (beyond: 503)
+     * @param maxItems    the most items (completions, lines) a request may carry (beyond: 413)
      */
     RewardService(RewardScorer scorer, Backend backend, Task defaultTask, String profile, String token,
-                  AdvantageFlavor flavor, Admission admission) {
+                  AdvantageFlavor flavor, Admission admission, int maxItems) {
+        if (maxItems < 1) {
+            throw new IllegalArgumentException("maxItems must be at least 1, got " + maxItems);
+        }
+        this.maxItems = maxItems;
         this.flavor = flavor;
         this.admission = admission;
         this.completions = Counter.builder("vrft_completions_scored").description("completions scored").register(metrics);
@@ -278,7 +284,7 @@ final class RewardService {
     }
 
     /** Scores JSON Lines bytes; the answer as JSON Lines, or as a JSON array of the same lines. */
-    private byte[] scoreLines(byte[] body, boolean array) {
+    private byte[] scoreLines(byte[] body, boolean array) throws BadRequest {
         List<int[]> ranges = new ArrayList<>();
         for (int at = 0; at < body.length; ) {
             int nl = LineBlocks.nextNewline(body, at, body.length);
@@ -294,6 +300,7 @@ final class RewardService {
             at = end + 1;
         }
         int n = ranges.size();
+        tooMany(n, null);
         RolloutLine[] read = new RolloutLine[n];
         String[] errors = new String[n];
         List<RewardRequest> requests = new ArrayList<>(n);
@@ -367,6 +374,14 @@ final class RewardService {
         return out.toByteArray();
     }
 
+    /** Over the item limit: 413, naming the limit and the option that sets it. */
+    private void tooMany(int n, String field) throws BadRequest {
+        if (n > maxItems) {
+            throw new BadRequest(Status.REQUEST_ENTITY_TOO_LARGE_413, "the request has " + n + " items; the limit is "
+                    + maxItems + " (vrft serve --max-items)", null, field);
+        }
+    }
+
     /** With a token, the Authorization header must be exactly {@code Bearer <token>} (compared in constant time). */
     private void authorize(ServerRequest req) throws BadRequest {
         if (token == null) {
@@ -429,6 +444,7 @@ final class RewardService {
         JsonNode prompts = array(body, "prompts", false);
         JsonNode labels = array(body, "labels", true);
         int n = queries.size();
+        tooMany(n, "query");
         if (labels.size() != n || (prompts != null && prompts.size() != n)) {
             throw new BadRequest(Status.BAD_REQUEST_400, "query has " + n + " items, labels " + labels.size()
                     + (prompts != null ? ", prompts " + prompts.size() : "") + ": they must have as many",

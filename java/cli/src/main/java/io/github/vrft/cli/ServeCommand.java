@@ -56,6 +56,10 @@ final class ServeCommand implements Callable<Integer> {
             description = "Largest request body (k, M, G binary units); a larger one is answered 413. Default: ${DEFAULT-VALUE}.")
     String maxBody;
 
+    @Option(names = "--max-items", paramLabel = "N", defaultValue = "262144",
+            description = "Most completions (or lines) a request may carry; more is answered 413. Default: ${DEFAULT-VALUE}.")
+    int maxItems;
+
     @Option(names = "--threads", paramLabel = "N",
             description = "Scoring requests worked on at once. Default: one per core.")
     Integer threads;
@@ -116,6 +120,10 @@ final class ServeCommand implements Callable<Integer> {
             System.err.println("vrft serve: --threads/--queue: " + e.getMessage());
             return 2;
         }
+        if (maxItems < 1) {
+            System.err.println("vrft serve: --max-items " + maxItems + ": expected at least 1");
+            return 2;
+        }
         if (port < 0 || port > 65535) {
             System.err.println("vrft serve: --port " + port + ": expected 0 to 65535");
             return 2;
@@ -139,7 +147,7 @@ final class ServeCommand implements Callable<Integer> {
         }
         try (backend) {
             RewardService service = new RewardService(new RewardScorer(options), backend, defaultTask,
-                    options.profile().id(), token, flavor, admission);
+                    options.profile().id(), token, flavor, admission, maxItems);
             WebServer server;
             try {
                 server = service.start(host, port, limit, idle);

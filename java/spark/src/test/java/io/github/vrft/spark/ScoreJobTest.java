@@ -106,6 +106,18 @@ class ScoreJobTest {
         Dataset<Row> back = spark.read().parquet(out.toString());
         assertEquals(0, back.count());
         assertTrue(List.of(back.columns()).containsAll(List.of("prompt_id", "rewards", "advantage", "diagnostics")));
+        Path gz = dir.resolve("one.jsonl.gz"); // compressed JSON Lines in, by its extension
+        try (var zipped = new java.util.zip.GZIPOutputStream(Files.newOutputStream(gz))) {
+            zipped.write(("{\"prompt_id\": 1, \"task\": \"classification\", \"completion\": \"<think>x</think><answer>cat"
+                    + "</answer>\", \"solution\": \"<answer>cat</answer>\"}\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        Run one = job("--input", gz.toString(), "--output", dir.resolve("gz-out").toString(), "--format", "parquet",
+                "--compression", "zstd");
+        assertEquals(0, one.exit(), one.stderr());
+        Row scored = spark.read().parquet(dir.resolve("gz-out").toString()).first();
+        Row rewards = scored.getStruct(scored.fieldIndex("rewards"));
+        assertEquals(2.0f, rewards.getFloat(rewards.fieldIndex("total_f32")), 0.0f); // accuracy + format
+        assertTrue(Files.list(dir.resolve("gz-out")).anyMatch(f -> f.toString().endsWith(".zstd.parquet")), "zstd Parquet");
         Run bad = job("--input", empty.toString(), "--output", dir.resolve("x").toString(), "--profile", "nope");
         assertEquals(2, bad.exit(), bad.stderr());
         assertTrue(bad.stderr().contains("vrft-spark-score: ") && bad.stderr().contains("nope"), bad.stderr());

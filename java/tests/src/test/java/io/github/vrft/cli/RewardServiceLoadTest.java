@@ -37,7 +37,7 @@ class RewardServiceLoadTest {
     @Test
     void everyRequestIsAnsweredAndTheServerStaysUp() throws Exception {
         WebServer server = new RewardService(new RewardScorer(RewardOptions.defaults()), new CpuBackend(), Task.CLASSIFICATION,
-                "visual-rft", null, AdvantageFlavor.VISUAL_RFT, new Admission(2, 4)).start("127.0.0.1", 0, 64 << 10);
+                "visual-rft", null, AdvantageFlavor.VISUAL_RFT, new Admission(2, 4), 1 << 20).start("127.0.0.1", 0, 64 << 10);
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
         URI uri = URI.create("http://127.0.0.1:" + server.port() + "/get_reward");
         StringBuilder batch = new StringBuilder("{\"query\": [");

@@ -31,6 +31,8 @@ class RewardServiceTest {
     private static final String GT = "<answer>garden phlox</answer>";
     private static final String RIGHT = "<think>it is pink</think><answer>garden phlox</answer>";
     private static final String WRONG = "<think>x</think> <answer>rose</answer>";
+    /** The tests' item limit: small, so that a request over it is cheap to build. */
+    private static final int MAX_ITEMS = 64;
     private static WebServer open;
     private static WebServer locked;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -44,7 +46,7 @@ class RewardServiceTest {
     /** The service as the tests run it: classification by default, Visual-RFT advantages. */
     private static RewardService service(String token, Admission admission) {
         return new RewardService(SCORER, new CpuBackend(), Task.CLASSIFICATION, "visual-rft", token,
-                io.github.vrft.grpo.AdvantageFlavor.VISUAL_RFT, admission);
+                io.github.vrft.grpo.AdvantageFlavor.VISUAL_RFT, admission, MAX_ITEMS);
     }
 
     @AfterAll
@@ -155,6 +157,34 @@ class RewardServiceTest {
         String big = "{\"query\": [" + quote("x".repeat(8000)) + "], \"labels\": [" + quote(GT) + "]}";
         assertEquals(413, post(open, big).statusCode());
         assertEquals(200, post(open, body).statusCode());
+    }
+
+    @Test
+    void tooManyItemsIs413NamingTheLimit() throws Exception {
+        StringBuilder q = new StringBuilder();
+        StringBuilder l = new StringBuilder();
+        for (int i = 0; i <= MAX_ITEMS; i++) {
+            q.append(i == 0 ? "" : ",").append("\"x\"");
+            l.append(i == 0 ? "" : ",").append("\"y\"");
+        }
+        HttpResponse<String> r = post(open, "{\"query\": [" + q + "], \"labels\": [" + l + "]}");
+        assertEquals(413, r.statusCode(), r.body());
+        assertEquals("query", json(r).get("field").asText());
+        assertTrue(json(r).get("error").asText().contains("the request has " + (MAX_ITEMS + 1) + " items; the limit is "
+                + MAX_ITEMS + " (vrft serve --max-items)"), r.body());
+        WebServer s = server(new Admission(2, 8));
+        try {
+            StringBuilder lines = new StringBuilder();
+            for (int i = 0; i <= MAX_ITEMS; i++) {
+                lines.append(line("\"a\"", RIGHT, "")).append('\n');
+            }
+            HttpResponse<String> batch = post(s, "/score", lines.toString().getBytes(StandardCharsets.UTF_8));
+            assertEquals(413, batch.statusCode(), batch.body());
+            assertEquals(200, post(s, "/score", (line("\"a\"", RIGHT, "") + "\n").getBytes(StandardCharsets.UTF_8))
+                    .statusCode());
+        } finally {
+            s.stop();
+        }
     }
 
     @Test
