@@ -195,13 +195,13 @@ def report(table, where, date, a):
 
 
 def replace_section(path, md):
-    """REPORT.md's score_end_to_end section replaced (or appended), the rest kept."""
+    """REPORT.md's section of md (named by its first line, "## name") replaced, or appended; the rest kept."""
+    name = md.split("\n", 1)[0]
     text = open(path).read() if os.path.exists(path) else ""
-    m = re.search(r"^## score_end_to_end\n.*?(?=^## |\Z)", text, re.M | re.S)
+    m = re.search(r"^%s\n.*?(?=^## |\Z)" % re.escape(name), text, re.M | re.S)
     text = text[:m.start()] + md + "\n" + text[m.end():] if m else text.rstrip("\n") + "\n\n" + md
     with open(path, "w") as f:
         f.write(text)
-
 
 if __name__ == "__main__":
     main()

@@ -192,12 +192,7 @@ def main():
     with open(os.path.join(a.out, "serve.md"), "w") as f:
         f.write(text)
     if not a.quick and os.path.abspath(a.out) == os.path.join(ROOT, "benchmarks", "results"):
-        report = os.path.join(a.out, "REPORT.md")
-        old = open(report).read() if os.path.exists(report) else ""
-        m = re.search(r"^## score_service\n.*?(?=^## |\Z)", old, re.M | re.S)
-        old = old[:m.start()] + text + "\n" + old[m.end():] if m else old.rstrip("\n") + "\n\n" + text
-        with open(report, "w") as f:
-            f.write(old)
+        endtoend.replace_section(os.path.join(a.out, "REPORT.md"), text)
     print(text)
 
 

@@ -155,7 +155,7 @@ def main():
     with open(os.path.join(a.out, "spark.md"), "w") as f:
         f.write(text)
     if not a.quick and os.path.abspath(a.out) == os.path.join(ROOT, "benchmarks", "results"):
-        endtoend_replace(os.path.join(a.out, "REPORT.md"), text)
+        endtoend.replace_section(os.path.join(a.out, "REPORT.md"), text)
     print(text)
 
 
@@ -195,16 +195,6 @@ def scaling_model(lines, work, wall1):
             "fast as one here. Parquet in and out reads and writes less than JSON. Without the advantage (the "
             "per-row UDFs) there is no shuffle at all." % (execs, cores, b, compute, shuffle,
                                                            (compute + shuffle + 30) / 60)]
-
-
-def endtoend_replace(path, md):
-    """REPORT.md's score_spark section replaced (or appended), the rest kept."""
-    text = open(path).read() if os.path.exists(path) else ""
-    m = re.search(r"^## score_spark\n.*?(?=^## |\Z)", text, re.M | re.S)
-    text = text[:m.start()] + md + "\n" + text[m.end():] if m else text.rstrip("\n") + "\n\n" + md
-    with open(path, "w") as f:
-        f.write(text)
-
 
 if __name__ == "__main__":
     main()

@@ -107,6 +107,15 @@ public final class VrftSpark {
         return grouped.select(out.toArray(new Column[0]));
     }
 
+    /** A row's values with {@code extra} empty places after them, for the columns a stage adds. */
+    static Object[] values(Row r, int extra) {
+        Object[] v = new Object[r.length() + extra];
+        for (int c = 0; c < r.length(); c++) {
+            v[c] = r.get(c);
+        }
+        return v;
+    }
+
     /** Scores a partition in batches, on the task's thread; each row comes out with its rewards, diagnostics, key. */
     private static final class ScorePartition implements MapPartitionsFunction<Row, Row> {
         private static final long serialVersionUID = 1L;
@@ -172,10 +181,7 @@ public final class VrftSpark {
                     for (int i = 0; i < read.length; i++) {
                         Row r = in.get(i);
                         String error = at[i] < 0 ? read[i].error() : batch.error(at[i]);
-                        Object[] v = new Object[r.length() + 3];
-                        for (int c = 0; c < r.length(); c++) {
-                            v[c] = r.get(c);
-                        }
+                        Object[] v = values(r, 3);
                         if (error != null) {
                             v[r.length() + 1] = RewardColumns.error(error);
                             v[r.length() + 2] = "\u0000" + r.getLong(rowIndex); // a group of its own
@@ -231,10 +237,7 @@ public final class VrftSpark {
         }
 
         private static Row with(Row r, Float advantage) {
-            Object[] v = new Object[r.length() + 1];
-            for (int c = 0; c < r.length(); c++) {
-                v[c] = r.get(c);
-            }
+            Object[] v = values(r, 1);
             v[r.length()] = advantage;
             return RowFactory.create(v);
         }

@@ -1,10 +1,25 @@
 package io.github.vrft.spark;
 
 import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 
-/** The tests' SparkSession: local[2], no UI, loopback, few shuffle partitions, small input splits. */
-final class LocalSpark {
-    private LocalSpark() {}
+/**
+ * The tests' SparkSession, one per test class: local[2], no UI, loopback, few shuffle partitions, small input
+ * splits.
+ */
+abstract class LocalSpark {
+    static SparkSession spark;
+
+    @BeforeAll
+    static void startSpark() {
+        spark = start();
+    }
+
+    @AfterAll
+    static void stopSpark() {
+        spark.stop();
+    }
 
     /** Input splits of 256 KiB, so that a test file is read as several partitions and groups straddle them. */
     static final String SPLIT = String.valueOf(256 << 10);

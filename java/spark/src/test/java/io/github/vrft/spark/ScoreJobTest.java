@@ -2,9 +2,6 @@ package io.github.vrft.spark;
 
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,21 +18,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The job run from the command line, in a JVM of its own with the flags Spark needs on JDK 25. */
-class ScoreJobTest {
-    private static SparkSession spark;
-
+class ScoreJobTest extends LocalSpark {
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void start() {
-        spark = LocalSpark.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        spark.stop();
-    }
 
     private record Run(int exit, String stderr) {}
 

@@ -4,12 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,21 +34,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * compared bit for bit (every component, total, total_f32, advantage, diagnostics); malformed rows; an empty
  * input; the per-row UDFs as PySpark registers them.
  */
-class VrftSparkTest {
-    private static SparkSession spark;
-
+class VrftSparkTest extends LocalSpark {
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void start() {
-        spark = LocalSpark.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        spark.stop();
-    }
 
     private static Path golden(String name) {
         return VrftScoreProcess.repo().resolve("java/tests/src/test/resources/golden/" + name);
