@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.vrft.grpo.AdvantageFlavor;
 import io.github.vrft.grpo.GroupAdvantages;
 import io.github.vrft.grpo.Groups;
+import io.github.vrft.grpo.LogitsLogProbs;
 import io.github.vrft.grpo.LossOptions;
 import io.github.vrft.grpo.LossResult;
 import io.github.vrft.grpo.OpenRlhfLossOptions;
@@ -28,9 +29,25 @@ import java.util.Map;
 public final class GrpoDocument {
     private GrpoDocument() {}
 
-    /** A parsed document: what to compute and with which options. */
+    /**
+     * A parsed document: what to compute and with which options; {@code logits} is null unless the document gives
+     * logits (the batch's logp are then computed from them).
+     */
     public record Parsed(LossOptions options, TokenBatch batch, double[] rewards, int[] groupIds,
-                         AdvantageFlavor flavor) {}
+                         AdvantageFlavor flavor, Logits logits) {}
+
+    /**
+     * A document's logits input: [B·T, V] row-major, the chosen tokens, τ, and the forward's results.
+     *
+     * @param vocab V
+     */
+    public record Logits(float[] values, int[] tokens, boolean[] mask, int vocab, float temperature,
+                         LogitsLogProbs.Forward forward) {
+        /** ∂L/∂logits from ∂L/∂logp. */
+        public float[] gradient(float[] gradLogp) {
+            return LogitsLogProbs.backward(values, tokens, mask, vocab, temperature, forward, gradLogp);
+        }
+    }
 
     /**
      * @param flavorOverride the advantage flavour to use, or null for the document's
@@ -47,21 +64,26 @@ public final class GrpoDocument {
         if (in == null || !in.isObject()) {
             throw new IllegalArgumentException("inputs: missing or not an object");
         }
-        if (in.has("logits")) {
-            throw new IllegalArgumentException("inputs.logits: the fused logits path is not implemented yet; pass logp");
-        }
         LossOptions options = switch (impl) {
             case "trl" -> trl(cfg);
             case "verl" -> verl(cfg);
             case "openrlhf" -> openrlhf(cfg);
             default -> throw new IllegalArgumentException("impl: unknown value '" + impl + "'; expected trl, verl or openrlhf");
         };
-        float[][] logp = matrix(in, "logp", true);
-        int rows = logp.length;
-        int cols = rows == 0 ? 0 : logp[0].length;
+        boolean fromLogits = in.hasNonNull("logits");
+        float[][] mask = matrix(in, "mask", true);
+        int rows = mask.length;
+        int cols = rows == 0 ? 0 : mask[0].length;
+        boolean[] m = new boolean[rows * cols];
+        for (int i = 0; i < rows; i++) {
+            for (int t = 0; t < cols; t++) {
+                m[i * cols + t] = mask[i][t] != 0;
+            }
+        }
+        Logits logits = fromLogits ? logits(in, m, rows, cols) : null;
+        float[][] logp = fromLogits ? null : sameShape(matrix(in, "logp", true), "logp", rows, cols);
         float[][] old = sameShape(matrix(in, "old_logp", false), "old_logp", rows, cols);
         float[][] ref = sameShape(matrix(in, "ref_logp", false), "ref_logp", rows, cols);
-        float[][] mask = sameShape(matrix(in, "mask", true), "mask", rows, cols);
         double[] rewards = in.has("rewards") ? vector(in.get("rewards"), "rewards") : null;
         int[] groupIds = null;
         if (in.has("group_ids")) {
@@ -91,13 +113,8 @@ public final class GrpoDocument {
         } else {
             throw new IllegalArgumentException("inputs: give advantages, or rewards and group_ids to compute them");
         }
-        boolean[] m = new boolean[rows * cols];
-        for (int i = 0; i < rows; i++) {
-            for (int t = 0; t < cols; t++) {
-                m[i * cols + t] = mask[i][t] != 0;
-            }
-        }
-        TokenBatch.Builder b = TokenBatch.builder(rows, cols).logp(flat(logp)).mask(m).advantages(adv);
+        TokenBatch.Builder b = TokenBatch.builder(rows, cols).logp(fromLogits ? logits.forward().logp() : flat(logp))
+                .mask(m).advantages(adv);
         if (old != null) {
             b.oldLogp(flat(old));
         }
@@ -108,7 +125,7 @@ public final class GrpoDocument {
             JsonNode w = in.get("is_weights");
             b.isWeights(w.size() > 0 && w.get(0).isArray() ? flat(matrix(in, "is_weights", true)) : toFloat(vector(w, "is_weights")));
         }
-        return new Parsed(options, b.build(), rewards, groupIds, flavor);
+        return new Parsed(options, b.build(), rewards, groupIds, flavor, logits);
     }
 
     /** Computes the document's advantages and loss and returns the result document. */
@@ -133,6 +150,21 @@ public final class GrpoDocument {
         float[] kl = r.perTokenKl(); // a copy: taken once
         if (kl != null) {
             putMatrix(o.putArray("per_token_kl"), kl, p.batch());
+        }
+        if (p.logits() != null) {
+            float[] g = p.logits().gradient(r.gradLogp());
+            ArrayNode rows = o.putArray("grad_logits");
+            int cols = p.batch().cols();
+            int vocab = p.logits().vocab();
+            for (int i = 0; i < p.batch().rows(); i++) {
+                ArrayNode row = rows.addArray();
+                for (int t = 0; t < cols; t++) {
+                    ArrayNode token = row.addArray();
+                    for (int v = 0, at = (i * cols + t) * vocab; v < vocab; v++) {
+                        token.add(g[at + v]);
+                    }
+                }
+            }
         }
         ObjectNode metrics = o.putObject("metrics");
         for (Map.Entry<String, Double> e : r.metrics().entrySet()) {
@@ -337,6 +369,53 @@ public final class GrpoDocument {
             f[i] = (float) v[i];
         }
         return f;
+    }
+
+    /**
+     * {@code inputs.logits} [B][T][V], {@code inputs.tokens} [B][T] (read where the mask is set) and
+     * {@code inputs.temperature} (default 1), with the forward computed.
+     */
+    private static Logits logits(JsonNode in, boolean[] mask, int rows, int cols) {
+        JsonNode l = in.get("logits");
+        JsonNode tk = in.get("tokens");
+        if (!l.isArray() || l.size() != rows) {
+            throw new IllegalArgumentException("inputs.logits: expected B = " + rows + " rows of T x V numbers");
+        }
+        if (tk == null || !tk.isArray() || tk.size() != rows) {
+            throw new IllegalArgumentException("inputs.tokens: expected B = " + rows + " rows of T token ids (with logits)");
+        }
+        int vocab = rows == 0 || cols == 0 ? 0 : l.get(0).path(0).size();
+        if (rows > 0 && cols > 0 && vocab == 0) {
+            throw new IllegalArgumentException("inputs.logits[0][0]: expected V numbers");
+        }
+        float[] values = new float[rows * cols * vocab];
+        int[] tokens = new int[rows * cols];
+        for (int i = 0; i < rows; i++) {
+            if (!l.get(i).isArray() || l.get(i).size() != cols || !tk.get(i).isArray() || tk.get(i).size() != cols) {
+                throw new IllegalArgumentException("inputs.logits[" + i + "] / inputs.tokens[" + i + "]: expected T = "
+                        + cols + " positions, as the mask has");
+            }
+            for (int t = 0; t < cols; t++) {
+                JsonNode row = l.get(i).get(t);
+                if (!row.isArray() || row.size() != vocab) {
+                    throw new IllegalArgumentException("inputs.logits[" + i + "][" + t + "]: expected V = " + vocab + " numbers");
+                }
+                for (int v = 0; v < vocab; v++) {
+                    values[(i * cols + t) * vocab + v] = (float) number(row.get(v), "inputs.logits[" + i + "][" + t + "][" + v + "]");
+                }
+                tokens[i * cols + t] = integer(tk.get(i).get(t), "inputs.tokens[" + i + "][" + t + "]");
+            }
+        }
+        float temperature = in.hasNonNull("temperature") ? (float) number(in.get("temperature"), "inputs.temperature") : 1f;
+        if (vocab == 0) {
+            return new Logits(values, tokens, mask, 1, temperature, new LogitsLogProbs.Forward(new float[0], new double[0]));
+        }
+        try {
+            return new Logits(values, tokens, mask, vocab, temperature,
+                    LogitsLogProbs.forward(values, tokens, mask, vocab, temperature));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("inputs." + e.getMessage(), e);
+        }
     }
 
     private static float[][] matrix(JsonNode in, String what, boolean required) {

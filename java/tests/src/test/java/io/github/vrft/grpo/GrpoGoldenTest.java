@@ -21,8 +21,9 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 /**
  * Every case of golden/grpo_cases.json (made by an independent NumPy reference; see golden/README.md) with the
  * float32 tolerances of docs/grpo.md §13: the CPU path computes in double but writes per-token outputs as
- * float32. Skipped, and reported skipped: float64_only cases (float32 outputs overflow there) and the
- * logits cases (the fused logits path is a later issue).
+ * float32. The logits cases go through {@link LogitsLogProbs}: logp from the logits (checked against the file's
+ * logp), the loss, and the gradient with respect to the logits. Skipped, and reported skipped: float64_only cases
+ * (float32 outputs overflow there).
  */
 class GrpoGoldenTest {
     static final ObjectMapper JSON = new ObjectMapper();
@@ -38,7 +39,6 @@ class GrpoGoldenTest {
         List<DynamicTest> tests = new ArrayList<>();
         for (JsonNode c : cases()) {
             tests.add(DynamicTest.dynamicTest(c.get("name").asText(), () -> {
-                assumeFalse(c.get("inputs").has("logits"), "logits case: fused logits path not implemented yet");
                 assumeFalse(c.get("flags").toString().contains("float64_only"), "float64_only: float32 outputs");
                 String name = c.get("name").asText();
                 GrpoDocument.Parsed p = GrpoDocument.parse(c, null);
@@ -49,6 +49,22 @@ class GrpoGoldenTest {
                 if (out.has("per_token_kl")) {
                     assertTrue(r.perTokenKl() != null, name + ": no KL output");
                     assertArray(out.get("per_token_kl"), r.perTokenKl(), name + " per_token_kl");
+                }
+                if (p.logits() != null) {
+                    // logp where the mask is set (a masked position's token is not read: its logp is 0)
+                    JsonNode logp = c.get("inputs").get("logp");
+                    JsonNode mask = c.get("inputs").get("mask");
+                    float[] got = p.batch().logp();
+                    int cols = p.batch().cols();
+                    for (int i = 0; i < p.batch().rows(); i++) {
+                        for (int t = 0; t < cols; t++) {
+                            double b = GrpoDocument.number(logp.get(i).get(t), "logp");
+                            double want = GrpoDocument.number(mask.get(i).get(t), "mask") != 0 ? b : 0.0;
+                            assertEquals(want, got[i * cols + t], 1e-6 * Math.max(1, Math.abs(b)),
+                                    name + " logp from logits [" + i + "][" + t + "]");
+                        }
+                    }
+                    assertArray(rowsOfVocab(out.get("grad_logits")), p.logits().gradient(r.gradLogp()), name + " grad_logits");
                 }
                 double loss = GrpoDocument.number(out.get("loss"), "loss");
                 assertEquals(loss, r.loss(), 1e-5 * r.lossAbsSum() + 1e-7, name + " loss");
@@ -98,6 +114,17 @@ class GrpoGoldenTest {
             }));
         }
         return tests.stream();
+    }
+
+    /** [B][T][V] as [B·T][V], the layout of the gradient. */
+    static JsonNode rowsOfVocab(JsonNode btv) {
+        com.fasterxml.jackson.databind.node.ArrayNode rows = JSON.createArrayNode();
+        for (JsonNode b : btv) {
+            for (JsonNode t : b) {
+                rows.add(t);
+            }
+        }
+        return rows;
     }
 
     /** Spec §13 arrays: |a − b| ≤ 1e-4·|b| + 1e-5·max|b|. */

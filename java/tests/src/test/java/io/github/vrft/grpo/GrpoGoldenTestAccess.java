@@ -9,4 +9,9 @@ public final class GrpoGoldenTestAccess {
     public static void assertArray(JsonNode expected, float[] actual, String what) {
         GrpoGoldenTest.assertArray(expected, actual, what);
     }
+
+    /** [B][T][V] as [B·T][V]. */
+    public static JsonNode rowsOfVocab(JsonNode btv) {
+        return GrpoGoldenTest.rowsOfVocab(btv);
+    }
 }
