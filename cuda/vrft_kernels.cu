@@ -3,3 +3,4 @@
 #include "detection_rewards.cu"
 #include "group_advantages.cu"
 #include "policy_loss.cu"
+#include "logits_logprobs.cu"

@@ -52,7 +52,7 @@ extern "C" const char* vrft_error_string(int code) {
 
 extern "C" const char* vrft_last_error(void) { return g_last_error; }
 
-extern "C" int vrft_version(void) { return 200; }
+extern "C" int vrft_version(void) { return 300; }
 
 extern "C" int vrft_device_count(int* h_count) {
     VRFT_CHECK(h_count != NULL, "h_count is NULL");
@@ -406,4 +406,203 @@ extern "C" int vrft_reward_step(vrft_context* ctx, int batch, const float* h_pre
     s = advantages_on_device(ctx, batch, groups, h_total, h_group_start, h_group_member, flavor, h_adv);
     if (s == VRFT_OK) g_last_error[0] = 0;
     return s;
+}
+
+static int check_logits_args(long long rows, int vocab, double temperature) {
+    VRFT_CHECK(rows >= 0 && rows <= 2147483647LL, "rows must be in [0, 2^31), got %lld", rows);
+    VRFT_CHECK(vocab >= 1, "vocab must be >= 1, got %d", vocab);
+    VRFT_CHECK(temperature > 0 && temperature < INFINITY, "temperature must be positive and finite, got %g", temperature);
+    return VRFT_OK;
+}
+
+/* Host-side token check (the device variants trust their caller, which checked the same on the host). */
+static int check_tokens(long long rows, int vocab, const int* h_tokens, const unsigned char* h_mask) {
+    for (long long r = 0; r < rows; r++) {
+        if (h_mask && !h_mask[r]) continue;
+        VRFT_CHECK(h_tokens[r] >= 0 && h_tokens[r] < vocab, "h_tokens[%lld] = %d is not in [0, %d)", r, h_tokens[r], vocab);
+    }
+    return VRFT_OK;
+}
+
+extern "C" int vrft_logits_forward(vrft_context* ctx, long long rows, int vocab, double temperature, const float* h_logits,
+                                   const int* h_tokens, const unsigned char* h_mask, float* h_logp, double* h_lse) {
+    int s = check_logits_args(rows, vocab, temperature);
+    if (s != VRFT_OK) return s;
+    VRFT_CHECK(h_logits != NULL || rows == 0, "h_logits is NULL");
+    VRFT_CHECK(h_tokens != NULL || rows == 0, "h_tokens is NULL");
+    VRFT_CHECK(h_logp != NULL || rows == 0, "h_logp is NULL");
+    VRFT_CHECK(h_lse != NULL || rows == 0, "h_lse is NULL");
+    s = check_tokens(rows, vocab, h_tokens, h_mask);
+    if (s != VRFT_OK) return s;
+    VRFT_CHECK(ctx != NULL, "ctx is NULL");
+    int status = VRFT_OK;
+    float *d_logits = NULL, *d_logp = NULL;
+    int* d_tokens = NULL;
+    unsigned char* d_mask = NULL;
+    double* d_lse = NULL;
+    VRFT_CUDA(cudaSetDevice(ctx->device));
+    VRFT_CUDA(upload(&d_logits, h_logits, rows * vocab, ctx->stream));
+    VRFT_CUDA(upload(&d_tokens, h_tokens, rows, ctx->stream));
+    if (h_mask) VRFT_CUDA(upload(&d_mask, h_mask, rows, ctx->stream));
+    VRFT_CUDA(scratch(&d_logp, rows, ctx->stream));
+    VRFT_CUDA(scratch(&d_lse, rows, ctx->stream));
+    if (rows > 0) {
+        vrft_logits_forward_kernel<<<(unsigned)rows, VRFT_LOGITS_THREADS, 0, ctx->stream>>>(
+            d_logits, NULL, d_tokens, d_mask, vocab, 1.0 / temperature, d_logp, d_lse);
+        VRFT_CUDA(cudaGetLastError());
+    }
+    VRFT_CUDA(download(h_logp, d_logp, rows, ctx->stream));
+    VRFT_CUDA(download(h_lse, d_lse, rows, ctx->stream));
+    VRFT_CUDA(cudaStreamSynchronize(ctx->stream));
+done:
+    VRFT_FREE(d_logits); VRFT_FREE(d_tokens); VRFT_FREE(d_mask); VRFT_FREE(d_logp); VRFT_FREE(d_lse);
+    if (status == VRFT_OK) g_last_error[0] = 0;
+    return status;
+}
+
+extern "C" int vrft_logits_backward(vrft_context* ctx, long long rows, int vocab, double temperature,
+                                    const float* h_logits, const int* h_tokens, const unsigned char* h_mask,
+                                    const double* h_lse, const float* h_grad_logp, float* h_grad) {
+    int s = check_logits_args(rows, vocab, temperature);
+    if (s != VRFT_OK) return s;
+    VRFT_CHECK(h_logits != NULL || rows == 0, "h_logits is NULL");
+    VRFT_CHECK(h_tokens != NULL || rows == 0, "h_tokens is NULL");
+    VRFT_CHECK(h_lse != NULL || rows == 0, "h_lse is NULL");
+    VRFT_CHECK(h_grad_logp != NULL || rows == 0, "h_grad_logp is NULL");
+    VRFT_CHECK(h_grad != NULL || rows == 0, "h_grad is NULL");
+    s = check_tokens(rows, vocab, h_tokens, h_mask);
+    if (s != VRFT_OK) return s;
+    VRFT_CHECK(ctx != NULL, "ctx is NULL");
+    int status = VRFT_OK;
+    float *d_logits = NULL, *d_glogp = NULL, *d_grad = NULL;
+    int* d_tokens = NULL;
+    unsigned char* d_mask = NULL;
+    double* d_lse = NULL;
+    VRFT_CUDA(cudaSetDevice(ctx->device));
+    VRFT_CUDA(upload(&d_logits, h_logits, rows * vocab, ctx->stream));
+    VRFT_CUDA(upload(&d_tokens, h_tokens, rows, ctx->stream));
+    if (h_mask) VRFT_CUDA(upload(&d_mask, h_mask, rows, ctx->stream));
+    VRFT_CUDA(upload(&d_lse, h_lse, rows, ctx->stream));
+    VRFT_CUDA(upload(&d_glogp, h_grad_logp, rows, ctx->stream));
+    VRFT_CUDA(scratch(&d_grad, rows * vocab, ctx->stream));
+    if (rows > 0) {
+        vrft_logits_backward_kernel<<<(unsigned)rows, VRFT_LOGITS_THREADS, 0, ctx->stream>>>(
+            d_logits, NULL, d_tokens, d_mask, vocab, 1.0 / temperature, d_lse, d_glogp, d_grad);
+        VRFT_CUDA(cudaGetLastError());
+    }
+    VRFT_CUDA(download(h_grad, d_grad, rows * vocab, ctx->stream));
+    VRFT_CUDA(cudaStreamSynchronize(ctx->stream));
+done:
+    VRFT_FREE(d_logits); VRFT_FREE(d_tokens); VRFT_FREE(d_mask); VRFT_FREE(d_lse); VRFT_FREE(d_glogp); VRFT_FREE(d_grad);
+    if (status == VRFT_OK) g_last_error[0] = 0;
+    return status;
+}
+
+extern "C" int vrft_logits_forward_device(vrft_context* ctx, long long rows, int vocab, double temperature,
+                                          const float* d_logits, const float* d_bias, const int* d_tokens,
+                                          const unsigned char* d_mask, float* d_logp, double* d_lse) {
+    int s = check_logits_args(rows, vocab, temperature);
+    if (s != VRFT_OK) return s;
+    VRFT_CHECK(rows == 0 || (d_logits && d_tokens && d_logp && d_lse), "d_logits, d_tokens, d_logp and d_lse must not be NULL");
+    VRFT_CHECK(ctx != NULL, "ctx is NULL");
+    int status = VRFT_OK;
+    VRFT_CUDA(cudaSetDevice(ctx->device));
+    if (rows > 0) {
+        vrft_logits_forward_kernel<<<(unsigned)rows, VRFT_LOGITS_THREADS, 0, ctx->stream>>>(
+            d_logits, d_bias, d_tokens, d_mask, vocab, 1.0 / temperature, d_logp, d_lse);
+        VRFT_CUDA(cudaGetLastError());
+    }
+    g_last_error[0] = 0;
+done:
+    return status;
+}
+
+extern "C" int vrft_logits_backward_device(vrft_context* ctx, long long rows, int vocab, double temperature,
+                                           const float* d_logits, const float* d_bias, const int* d_tokens,
+                                           const unsigned char* d_mask, const double* d_lse, const float* d_grad_logp,
+                                           float* d_grad) {
+    int s = check_logits_args(rows, vocab, temperature);
+    if (s != VRFT_OK) return s;
+    VRFT_CHECK(rows == 0 || (d_logits && d_tokens && d_lse && d_grad_logp && d_grad),
+               "d_logits, d_tokens, d_lse, d_grad_logp and d_grad must not be NULL");
+    VRFT_CHECK(ctx != NULL, "ctx is NULL");
+    int status = VRFT_OK;
+    VRFT_CUDA(cudaSetDevice(ctx->device));
+    if (rows > 0) {
+        vrft_logits_backward_kernel<<<(unsigned)rows, VRFT_LOGITS_THREADS, 0, ctx->stream>>>(
+            d_logits, d_bias, d_tokens, d_mask, vocab, 1.0 / temperature, d_lse, d_grad_logp, d_grad);
+        VRFT_CUDA(cudaGetLastError());
+    }
+    g_last_error[0] = 0;
+done:
+    return status;
+}
+
+extern "C" int vrft_device_alloc(vrft_context* ctx, long long bytes, void** h_ptr) {
+    VRFT_CHECK(h_ptr != NULL, "h_ptr is NULL");
+    VRFT_CHECK(bytes >= 0, "bytes must be >= 0, got %lld", bytes);
+    VRFT_CHECK(ctx != NULL, "ctx is NULL");
+    *h_ptr = NULL;
+    int status = VRFT_OK;
+    VRFT_CUDA(cudaSetDevice(ctx->device));
+    VRFT_CUDA(scratch((unsigned char**)h_ptr, bytes, ctx->stream));
+    g_last_error[0] = 0;
+done:
+    return status;
+}
+
+extern "C" int vrft_device_free(vrft_context* ctx, void* d_ptr) {
+    VRFT_CHECK(ctx != NULL, "ctx is NULL");
+    int status = VRFT_OK;
+    if (d_ptr) {
+        VRFT_CUDA(cudaSetDevice(ctx->device));
+        VRFT_CUDA(cudaFreeAsync(d_ptr, ctx->stream));
+    }
+    g_last_error[0] = 0;
+done:
+    return status;
+}
+
+extern "C" int vrft_copy_to_device(vrft_context* ctx, void* d_dst, const void* h_src, long long bytes) {
+    VRFT_CHECK(bytes >= 0, "bytes must be >= 0, got %lld", bytes);
+    VRFT_CHECK(bytes == 0 || (d_dst && h_src), "d_dst and h_src must not be NULL");
+    VRFT_CHECK(ctx != NULL, "ctx is NULL");
+    int status = VRFT_OK;
+    VRFT_CUDA(cudaSetDevice(ctx->device));
+    if (bytes > 0) VRFT_CUDA(cudaMemcpyAsync(d_dst, h_src, (size_t)bytes, cudaMemcpyHostToDevice, ctx->stream));
+    VRFT_CUDA(cudaStreamSynchronize(ctx->stream));
+    g_last_error[0] = 0;
+done:
+    return status;
+}
+
+extern "C" int vrft_copy_to_host(vrft_context* ctx, void* h_dst, const void* d_src, long long bytes) {
+    VRFT_CHECK(bytes >= 0, "bytes must be >= 0, got %lld", bytes);
+    VRFT_CHECK(bytes == 0 || (h_dst && d_src), "h_dst and d_src must not be NULL");
+    VRFT_CHECK(ctx != NULL, "ctx is NULL");
+    int status = VRFT_OK;
+    VRFT_CUDA(cudaSetDevice(ctx->device));
+    if (bytes > 0) VRFT_CUDA(cudaMemcpyAsync(h_dst, d_src, (size_t)bytes, cudaMemcpyDeviceToHost, ctx->stream));
+    VRFT_CUDA(cudaStreamSynchronize(ctx->stream));
+    g_last_error[0] = 0;
+done:
+    return status;
+}
+
+extern "C" int vrft_context_stream(vrft_context* ctx, void** h_stream) {
+    VRFT_CHECK(h_stream != NULL, "h_stream is NULL");
+    VRFT_CHECK(ctx != NULL, "ctx is NULL");
+    *h_stream = (void*)ctx->stream;
+    g_last_error[0] = 0;
+    return VRFT_OK;
+}
+
+extern "C" int vrft_synchronize(vrft_context* ctx) {
+    VRFT_CHECK(ctx != NULL, "ctx is NULL");
+    int status = VRFT_OK;
+    VRFT_CUDA(cudaSetDevice(ctx->device));
+    VRFT_CUDA(cudaStreamSynchronize(ctx->stream));
+    g_last_error[0] = 0;
+done:
+    return status;
 }

@@ -78,6 +78,40 @@ int vrft_reward_step(vrft_context* ctx, int batch, const float* h_pred, const do
                      int groups, const int* h_group_start, const int* h_group_member, int flavor,
                      double* h_iou_reward, double* h_conf_reward, float* h_total, float* h_adv);
 
+
+/* The chosen tokens' log-probabilities from logits [rows, vocab] (one position a row) at temperature tau:
+ * h_logp[r] = log_softmax(h_logits[r] / tau)[h_tokens[r]] and h_lse[r] = log sum exp(h_logits[r] / tau), both 0 where
+ * h_mask[r] is 0 (h_mask may be NULL: every row). Tokens of masked rows are not read. */
+int vrft_logits_forward(vrft_context* ctx, long long rows, int vocab, double temperature, const float* h_logits,
+                        const int* h_tokens, const unsigned char* h_mask, float* h_logp, double* h_lse);
+
+/* The gradient with respect to the logits from vrft_logits_forward's h_lse and dL/dlogp:
+ * h_grad[r, v] = (onehot(h_tokens[r])[v] - softmax(h_logits[r] / tau)[v]) * h_grad_logp[r] / tau; exactly 0 on masked
+ * rows. */
+int vrft_logits_backward(vrft_context* ctx, long long rows, int vocab, double temperature, const float* h_logits,
+                         const int* h_tokens, const unsigned char* h_mask, const double* h_lse,
+                         const float* h_grad_logp, float* h_grad);
+
+/* The same two steps on DEVICE buffers, queued on the context's stream without a synchronization, for callers that
+ * run their own GEMMs between them (the fused linear log-prob: cuBLAS on vrft_context_stream). d_bias (vocab floats)
+ * may be NULL; it is added to each logit in float32. d_grad may be d_logits (the gradient is written over them). */
+int vrft_logits_forward_device(vrft_context* ctx, long long rows, int vocab, double temperature, const float* d_logits,
+                               const float* d_bias, const int* d_tokens, const unsigned char* d_mask, float* d_logp,
+                               double* d_lse);
+int vrft_logits_backward_device(vrft_context* ctx, long long rows, int vocab, double temperature, const float* d_logits,
+                                const float* d_bias, const int* d_tokens, const unsigned char* d_mask,
+                                const double* d_lse, const float* d_grad_logp, float* d_grad);
+
+/* Device memory on the context's device, owned by the caller (for the _device functions), and copies that wait for
+ * the context's stream. vrft_device_alloc of 0 bytes gives a 1-byte allocation. */
+int vrft_device_alloc(vrft_context* ctx, long long bytes, void** h_ptr);
+int vrft_device_free(vrft_context* ctx, void* d_ptr);
+int vrft_copy_to_device(vrft_context* ctx, void* d_dst, const void* h_src, long long bytes);
+int vrft_copy_to_host(vrft_context* ctx, void* h_dst, const void* d_src, long long bytes);
+/* The context's cudaStream_t (a CUstream), for cublasSetStream; and a wait for everything queued on it. */
+int vrft_context_stream(vrft_context* ctx, void** h_stream);
+int vrft_synchronize(vrft_context* ctx);
+
 #ifdef __cplusplus
 }
 #endif

@@ -324,4 +324,37 @@ VRFT_HD vrft_token_out vrft_loss_token(const vrft_loss_cfg* c, double x, double 
     return o;
 }
 
+
+/* ---- log-softmax from logits (LogitsLogProbs) ---------------------------------------------------- */
+
+/* One step of the online log-sum-exp: the state (*m, *s) means sum exp(z_k - *m) over the values pushed so far
+ * (m = -inf, s = 0 when empty). A new maximum rescales the sum; -inf contributes exactly 0 (vocabulary padding is
+ * often -inf); NaN reaches the sum, so a NaN logit gives a NaN row as torch's log_softmax does.
+ * LogitsLogProbs.push */
+VRFT_HD void vrft_lse_push(double z, double* m, double* s) {
+    if (z > *m) {
+        *s = *s * exp(*m - z) + 1.0;
+        *m = z;
+    } else if (!(z == -INFINITY)) {
+        *s += exp(z - *m);
+    }
+}
+/* Merges another state (m2, s2) into (*m, *s): the block reduction of the kernels. LogitsLogProbs.merge */
+VRFT_HD void vrft_lse_merge(double m2, double s2, double* m, double* s) {
+    if (m2 > *m) {
+        *s = *s * exp(*m - m2) + s2;
+        *m = m2;
+    } else if (!(m2 == -INFINITY)) {
+        *s += s2 * exp(m2 - *m);
+    }
+}
+/* The log-sum-exp of a state. LogitsLogProbs.lse */
+VRFT_HD double vrft_lse_value(double m, double s) { return m + log(s); }
+/* d logp / d logits at one vocabulary entry, times g = dL/dlogp / tau: (onehot - softmax) * g, with z = logit / tau.
+ * LogitsLogProbs.grad */
+VRFT_HD float vrft_logits_grad(double z, double lse, double g, int is_token) {
+    double p = exp(z - lse);
+    return (float)(is_token ? (1.0 - p) * g : -p * g);
+}
+
 #endif /* VRFT_MATH_H */

@@ -81,3 +81,11 @@ int vrft_host_loss(const vrft_loss_cfg* c, const float* logp, const float* old, 
     free(rs);
     return 0;
 }
+
+/* The log-softmax steps: ms = {m, s}, as LogitsLogProbs.push/merge take them. */
+void vrft_host_lse_push(double z, double* ms) { vrft_lse_push(z, &ms[0], &ms[1]); }
+void vrft_host_lse_merge(double m2, double s2, double* ms) { vrft_lse_merge(m2, s2, &ms[0], &ms[1]); }
+double vrft_host_lse_value(double m, double s) { return vrft_lse_value(m, s); }
+float vrft_host_logits_grad(double z, double lse, double g, int is_token) {
+    return vrft_logits_grad(z, lse, g, is_token);
+}

@@ -1,6 +1,7 @@
 package io.github.vrft.grpo;
 
 import io.github.vrft.Checks;
+import io.github.vrft.VectorSupport;
 
 import java.util.stream.IntStream;
 
@@ -14,7 +15,12 @@ import java.util.stream.IntStream;
  * (onehot(tokens[r])[v] − softmax(logits[r] / τ)[v]) · ∂L/∂logp[r] / τ}, one pass per row that writes the gradient
  * from the kept log-sum-exp. Nothing of size [B, T, V] is allocated but the gradient itself. Masked positions are
  * not read (their token may be padding): their logp and their gradient are exactly 0. Rows are spread over the
- * common pool in chunks.
+ * common pool in chunks. A −∞ logit (vocabulary padding) contributes exactly 0; a NaN logit makes its row NaN, as
+ * torch's log_softmax does.
+ *
+ * <p>With the Vector API ({@code VectorSupport}) a row takes two passes (the float maximum, then Σ exp in double
+ * lanes with the loss's own exp polynomial); the result is within a float ulp of the scalar recurrence, which is the
+ * oracle (and what the CUDA kernels compute per thread, see {@code cuda/logits_logprobs.cu}).
  *
  * <p>The math is {@code docs/grpo.md}'s §14; the golden file's three logits cases check it (with the loss), and
  * finite differences check the gradient.
@@ -49,27 +55,9 @@ public final class LogitsLogProbs {
         float[] logp = new float[rows];
         double[] lse = new double[rows];
         double invT = 1.0 / temperature;
-        chunks(rows).forEach(c -> {
-            for (int r = c * ROWS_PER_TASK, end = Math.min(rows, r + ROWS_PER_TASK); r < end; r++) {
-                if (mask != null && !mask[r]) {
-                    continue;
-                }
-                int base = r * vocab;
-                double max = Double.NEGATIVE_INFINITY;
-                double sum = 0;
-                for (int v = 0; v < vocab; v++) {
-                    double z = logits[base + v] * invT;
-                    if (z > max) {
-                        sum = sum * Math.exp(max - z) + 1.0; // the running sum, rescaled to the new max
-                        max = z;
-                    } else {
-                        sum += Math.exp(z - max);
-                    }
-                }
-                lse[r] = max + Math.log(sum);
-                logp[r] = (float) (logits[base + tokens[r]] * invT - lse[r]);
-            }
-        });
+        boolean vector = VectorSupport.enabled();
+        chunks(rows).forEach(c -> forwardRows(logits, 0, tokens, mask, c * ROWS_PER_TASK,
+                Math.min(rows, (c + 1) * ROWS_PER_TASK), vocab, invT, vector, logp, lse));
         return new Forward(logp, lse);
     }
 
@@ -84,6 +72,120 @@ public final class LogitsLogProbs {
     public static float[] backward(float[] logits, int[] tokens, boolean[] mask, int vocab, float temperature,
                                    Forward forward, float[] gradLogp) {
         int rows = check(logits, tokens, mask, vocab, temperature);
+        checkBackward(rows, forward, gradLogp);
+        float[] grad = new float[rows * vocab];
+        double invT = 1.0 / temperature;
+        double[] lse = forward.logSumExp();
+        boolean vector = VectorSupport.enabled();
+        chunks(rows).forEach(c -> backwardRows(logits, 0, tokens, mask, c * ROWS_PER_TASK,
+                Math.min(rows, (c + 1) * ROWS_PER_TASK), vocab, invT, lse, gradLogp, vector, grad, 0));
+        return grad;
+    }
+
+    /**
+     * Rows {@code [from, to)} of the forward; row r's logits start at {@code (r - first) * vocab} of {@code z}
+     * (the fused linear path passes one chunk's logits with {@code first} its first row).
+     */
+    static void forwardRows(float[] z, int first, int[] tokens, boolean[] mask, int from, int to, int vocab,
+                            double invT, boolean vector, float[] logp, double[] lse) {
+        for (int r = from; r < to; r++) {
+            if (mask != null && !mask[r]) {
+                continue; // stays 0
+            }
+            int base = (r - first) * vocab;
+            double l = vector ? VectorLogits.rowLse(z, base, vocab, invT) : rowLse(z, base, vocab, invT);
+            lse[r] = l;
+            logp[r] = (float) (z[base + tokens[r]] * invT - l);
+        }
+    }
+
+    /** Rows {@code [from, to)} of the backward, written to {@code grad} at {@code gradBase + (r - first) * vocab}. */
+    static void backwardRows(float[] z, int first, int[] tokens, boolean[] mask, int from, int to, int vocab,
+                             double invT, double[] lse, float[] gradLogp, boolean vector, float[] grad, int gradBase) {
+        for (int r = from; r < to; r++) {
+            int in = (r - first) * vocab;
+            int out = gradBase + (r - first) * vocab;
+            if (mask != null && !mask[r]) {
+                java.util.Arrays.fill(grad, out, out + vocab, 0.0f); // exactly +0.0 (the buffer may be reused)
+                continue;
+            }
+            double g = gradLogp[r] * invT;
+            double l = lse[r];
+            if (vector) {
+                VectorLogits.rowGrad(z, in, vocab, invT, l, g, grad, out);
+            } else {
+                for (int v = 0; v < vocab; v++) {
+                    grad[out + v] = grad(z[in + v] * invT, l, g, false);
+                }
+            }
+            grad[out + tokens[r]] = grad(z[in + tokens[r]] * invT, l, g, true);
+        }
+    }
+
+    /** One row's log-sum-exp by the online recurrence, in the kernels' order for one thread. */
+    static double rowLse(float[] z, int base, int vocab, double invT) {
+        double[] ms = {Double.NEGATIVE_INFINITY, 0.0};
+        for (int v = 0; v < vocab; v++) {
+            push(z[base + v] * invT, ms);
+        }
+        return lse(ms[0], ms[1]);
+    }
+
+    // The per-element math, mirrored by vrft_math.h (vrft_lse_push, vrft_lse_merge, vrft_lse_value, vrft_logits_grad);
+    // LogitsMathHostTest ties the two.
+
+    /** The online step: {@code ms = {m, s}} means Σ exp(z_k − m); −∞ adds exactly 0, NaN reaches the sum. */
+    static void push(double z, double[] ms) {
+        if (z > ms[0]) {
+            ms[1] = ms[1] * Math.exp(ms[0] - z) + 1.0;
+            ms[0] = z;
+        } else if (!(z == Double.NEGATIVE_INFINITY)) {
+            ms[1] += Math.exp(z - ms[0]);
+        }
+    }
+
+    /** Merges the state {@code (m2, s2)} into {@code ms}. */
+    static void merge(double m2, double s2, double[] ms) {
+        if (m2 > ms[0]) {
+            ms[1] = ms[1] * Math.exp(ms[0] - m2) + s2;
+            ms[0] = m2;
+        } else if (!(m2 == Double.NEGATIVE_INFINITY)) {
+            ms[1] += s2 * Math.exp(m2 - ms[0]);
+        }
+    }
+
+    static double lse(double m, double s) {
+        return m + Math.log(s);
+    }
+
+    /** {@code (onehot − softmax) · g} at one entry, with {@code z = logit / τ} and {@code g = ∂L/∂logp / τ}. */
+    static float grad(double z, double lse, double g, boolean isToken) {
+        double p = Math.exp(z - lse);
+        return (float) (isToken ? (1.0 - p) * g : -p * g);
+    }
+
+    private static IntStream chunks(int rows) {
+        int n = (rows + ROWS_PER_TASK - 1) / ROWS_PER_TASK;
+        IntStream s = IntStream.range(0, n);
+        return n > 1 ? s.parallel() : s;
+    }
+
+    /**
+     * Checks the inputs of {@link #forward} (the GPU backends call it before anything native runs).
+     *
+     * @return the number of positions
+     * @throws IllegalArgumentException naming the argument at fault
+     */
+    public static int checkInputs(float[] logits, int[] tokens, boolean[] mask, int vocab, float temperature) {
+        return check(logits, tokens, mask, vocab, temperature);
+    }
+
+    /**
+     * Checks the extra inputs of {@link #backward}.
+     *
+     * @throws IllegalArgumentException naming the argument at fault
+     */
+    public static void checkBackward(int rows, Forward forward, float[] gradLogp) {
         Checks.notNull(forward, "forward");
         Checks.notNull(gradLogp, "gradLogp");
         if (forward.logSumExp().length != rows) {
@@ -93,31 +195,6 @@ public final class LogitsLogProbs {
         if (gradLogp.length != rows) {
             throw new IllegalArgumentException("gradLogp: expected " + rows + " values, got " + gradLogp.length);
         }
-        float[] grad = new float[rows * vocab];
-        double invT = 1.0 / temperature;
-        double[] lse = forward.logSumExp();
-        chunks(rows).forEach(c -> {
-            for (int r = c * ROWS_PER_TASK, end = Math.min(rows, r + ROWS_PER_TASK); r < end; r++) {
-                if (mask != null && !mask[r]) {
-                    continue; // stays +0.0
-                }
-                int base = r * vocab;
-                double g = gradLogp[r] * invT;
-                double l = lse[r];
-                for (int v = 0; v < vocab; v++) {
-                    grad[base + v] = (float) (-Math.exp(logits[base + v] * invT - l) * g);
-                }
-                int t = base + tokens[r];
-                grad[t] = (float) ((1.0 - Math.exp(logits[t] * invT - l)) * g);
-            }
-        });
-        return grad;
-    }
-
-    private static IntStream chunks(int rows) {
-        int n = (rows + ROWS_PER_TASK - 1) / ROWS_PER_TASK;
-        IntStream s = IntStream.range(0, n);
-        return n > 1 ? s.parallel() : s;
     }
 
     private static int check(float[] logits, int[] tokens, boolean[] mask, int vocab, float temperature) {

@@ -120,4 +120,87 @@ class LogitsLogProbsTest {
         assertTrue(assertThrows(IllegalArgumentException.class,
                 () -> LogitsLogProbs.backward(x, tokens, null, 3, 1f, f, new float[3])).getMessage().startsWith("gradLogp:"));
     }
+
+    @Test
+    void vectorPathIsWithinAFloatUlpOfTheScalarRecurrence() {
+        Random rnd = new Random(9);
+        for (int vocab : new int[] {1, 3, 7, 8, 33, 1000, 1027}) {
+            int rows = 70; // two parallel chunks
+            float[] x = randomLogits(rnd, rows, vocab, 6);
+            int[] tokens = new int[rows];
+            boolean[] mask = new boolean[rows];
+            float[] g = new float[rows];
+            for (int r = 0; r < rows; r++) {
+                tokens[r] = rnd.nextInt(vocab);
+                mask[r] = r % 9 != 4;
+                g[r] = (float) rnd.nextGaussian();
+                if (r % 5 == 1) {
+                    for (int v = 0; v < vocab; v += 3) {
+                        if (v != tokens[r]) {
+                            x[r * vocab + v] = Float.NEGATIVE_INFINITY; // vocabulary padding
+                        }
+                    }
+                }
+            }
+            x[12 * vocab] = Float.NaN; // a NaN row (unmasked) stays NaN on both paths
+            LogitsLogProbs.Forward fv = LogitsLogProbs.forward(x, tokens, mask, vocab, 0.9f);
+            float[] gv = LogitsLogProbs.backward(x, tokens, mask, vocab, 0.9f, fv, g);
+            LogitsLogProbs.Forward fs;
+            float[] gs;
+            System.setProperty("vrft.vector", "false");
+            try {
+                fs = LogitsLogProbs.forward(x, tokens, mask, vocab, 0.9f);
+                gs = LogitsLogProbs.backward(x, tokens, mask, vocab, 0.9f, fs, g);
+            } finally {
+                System.clearProperty("vrft.vector");
+            }
+            for (int r = 0; r < rows; r++) {
+                assertUlp(fs.logp()[r], fv.logp()[r], "V " + vocab + " logp " + r);
+            }
+            for (int k = 0; k < gs.length; k++) {
+                assertUlp(gs[k], gv[k], "V " + vocab + " grad " + k);
+            }
+            assertTrue(Float.isNaN(fv.logp()[12]) && Float.isNaN(fs.logp()[12]), "NaN row");
+        }
+    }
+
+    @Test
+    void minusInfinityLogitsAddExactlyNothing() {
+        Random rnd = new Random(10);
+        int rows = 5;
+        int vocab = 37;
+        int padded = vocab + 11;
+        float[] x = randomLogits(rnd, rows, vocab, 3);
+        float[] xp = new float[rows * padded];
+        java.util.Arrays.fill(xp, Float.NEGATIVE_INFINITY);
+        int[] tokens = new int[rows];
+        float[] g = new float[rows];
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(x, r * vocab, xp, r * padded, vocab);
+            tokens[r] = rnd.nextInt(vocab);
+            g[r] = 1f;
+        }
+        System.setProperty("vrft.vector", "false");
+        try {
+            LogitsLogProbs.Forward f = LogitsLogProbs.forward(x, tokens, null, vocab, 1f);
+            LogitsLogProbs.Forward fp = LogitsLogProbs.forward(xp, tokens, null, padded, 1f);
+            float[] gp = LogitsLogProbs.backward(xp, tokens, null, padded, 1f, fp, g);
+            for (int r = 0; r < rows; r++) {
+                assertEquals(f.logp()[r], fp.logp()[r], 0f, "row " + r);
+                for (int v = vocab; v < padded; v++) {
+                    assertEquals(0f, gp[r * padded + v], 0f, "a padding entry's gradient is (minus) 0");
+                }
+            }
+        } finally {
+            System.clearProperty("vrft.vector");
+        }
+    }
+
+    private static void assertUlp(float want, float got, String what) {
+        if (Float.isNaN(want)) {
+            assertTrue(Float.isNaN(got), what + ": " + got);
+        } else {
+            assertEquals(want, got, Math.ulp(want), what);
+        }
+    }
 }

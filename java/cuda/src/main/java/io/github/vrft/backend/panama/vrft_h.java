@@ -730,4 +730,524 @@ public class vrft_h {
             throw new AssertionError("should not reach here", ex$);
         }
     }
+
+    private static class vrft_logits_forward {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(vrft_h.C_INT, vrft_h.C_POINTER, vrft_h.C_LONG_LONG, vrft_h.C_INT, vrft_h.C_DOUBLE, vrft_h.C_POINTER, vrft_h.C_POINTER, vrft_h.C_POINTER, vrft_h.C_POINTER, vrft_h.C_POINTER);
+
+        public static final MemorySegment ADDR = vrft_h.findOrThrow("vrft_logits_forward");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int vrft_logits_forward(...)
+     * }
+     */
+    public static FunctionDescriptor vrft_logits_forward$descriptor() {
+        return vrft_logits_forward.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int vrft_logits_forward(...)
+     * }
+     */
+    public static MethodHandle vrft_logits_forward$handle() {
+        return vrft_logits_forward.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int vrft_logits_forward(...)
+     * }
+     */
+    public static MemorySegment vrft_logits_forward$address() {
+        return vrft_logits_forward.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int vrft_logits_forward(...)
+     * }
+     */
+    public static int vrft_logits_forward(MemorySegment ctx, long rows, int vocab, double temperature, MemorySegment h_logits, MemorySegment h_tokens, MemorySegment h_mask, MemorySegment h_logp, MemorySegment h_lse) {
+        var mh$ = vrft_logits_forward.HANDLE;
+        try {
+            return (int) mh$.invokeExact(ctx, rows, vocab, temperature, h_logits, h_tokens, h_mask, h_logp, h_lse);
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class vrft_logits_backward {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(vrft_h.C_INT, vrft_h.C_POINTER, vrft_h.C_LONG_LONG, vrft_h.C_INT, vrft_h.C_DOUBLE, vrft_h.C_POINTER, vrft_h.C_POINTER, vrft_h.C_POINTER, vrft_h.C_POINTER, vrft_h.C_POINTER, vrft_h.C_POINTER);
+
+        public static final MemorySegment ADDR = vrft_h.findOrThrow("vrft_logits_backward");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int vrft_logits_backward(...)
+     * }
+     */
+    public static FunctionDescriptor vrft_logits_backward$descriptor() {
+        return vrft_logits_backward.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int vrft_logits_backward(...)
+     * }
+     */
+    public static MethodHandle vrft_logits_backward$handle() {
+        return vrft_logits_backward.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int vrft_logits_backward(...)
+     * }
+     */
+    public static MemorySegment vrft_logits_backward$address() {
+        return vrft_logits_backward.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int vrft_logits_backward(...)
+     * }
+     */
+    public static int vrft_logits_backward(MemorySegment ctx, long rows, int vocab, double temperature, MemorySegment h_logits, MemorySegment h_tokens, MemorySegment h_mask, MemorySegment h_lse, MemorySegment h_grad_logp, MemorySegment h_grad) {
+        var mh$ = vrft_logits_backward.HANDLE;
+        try {
+            return (int) mh$.invokeExact(ctx, rows, vocab, temperature, h_logits, h_tokens, h_mask, h_lse, h_grad_logp, h_grad);
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class vrft_logits_forward_device {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(vrft_h.C_INT, vrft_h.C_POINTER, vrft_h.C_LONG_LONG, vrft_h.C_INT, vrft_h.C_DOUBLE, vrft_h.C_POINTER, vrft_h.C_POINTER, vrft_h.C_POINTER, vrft_h.C_POINTER, vrft_h.C_POINTER, vrft_h.C_POINTER);
+
+        public static final MemorySegment ADDR = vrft_h.findOrThrow("vrft_logits_forward_device");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int vrft_logits_forward_device(...)
+     * }
+     */
+    public static FunctionDescriptor vrft_logits_forward_device$descriptor() {
+        return vrft_logits_forward_device.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int vrft_logits_forward_device(...)
+     * }
+     */
+    public static MethodHandle vrft_logits_forward_device$handle() {
+        return vrft_logits_forward_device.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int vrft_logits_forward_device(...)
+     * }
+     */
+    public static MemorySegment vrft_logits_forward_device$address() {
+        return vrft_logits_forward_device.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int vrft_logits_forward_device(...)
+     * }
+     */
+    public static int vrft_logits_forward_device(MemorySegment ctx, long rows, int vocab, double temperature, MemorySegment d_logits, MemorySegment d_bias, MemorySegment d_tokens, MemorySegment d_mask, MemorySegment d_logp, MemorySegment d_lse) {
+        var mh$ = vrft_logits_forward_device.HANDLE;
+        try {
+            return (int) mh$.invokeExact(ctx, rows, vocab, temperature, d_logits, d_bias, d_tokens, d_mask, d_logp, d_lse);
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class vrft_logits_backward_device {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(vrft_h.C_INT, vrft_h.C_POINTER, vrft_h.C_LONG_LONG, vrft_h.C_INT, vrft_h.C_DOUBLE, vrft_h.C_POINTER, vrft_h.C_POINTER, vrft_h.C_POINTER, vrft_h.C_POINTER, vrft_h.C_POINTER, vrft_h.C_POINTER, vrft_h.C_POINTER);
+
+        public static final MemorySegment ADDR = vrft_h.findOrThrow("vrft_logits_backward_device");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int vrft_logits_backward_device(...)
+     * }
+     */
+    public static FunctionDescriptor vrft_logits_backward_device$descriptor() {
+        return vrft_logits_backward_device.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int vrft_logits_backward_device(...)
+     * }
+     */
+    public static MethodHandle vrft_logits_backward_device$handle() {
+        return vrft_logits_backward_device.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int vrft_logits_backward_device(...)
+     * }
+     */
+    public static MemorySegment vrft_logits_backward_device$address() {
+        return vrft_logits_backward_device.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int vrft_logits_backward_device(...)
+     * }
+     */
+    public static int vrft_logits_backward_device(MemorySegment ctx, long rows, int vocab, double temperature, MemorySegment d_logits, MemorySegment d_bias, MemorySegment d_tokens, MemorySegment d_mask, MemorySegment d_lse, MemorySegment d_grad_logp, MemorySegment d_grad) {
+        var mh$ = vrft_logits_backward_device.HANDLE;
+        try {
+            return (int) mh$.invokeExact(ctx, rows, vocab, temperature, d_logits, d_bias, d_tokens, d_mask, d_lse, d_grad_logp, d_grad);
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class vrft_device_alloc {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(vrft_h.C_INT, vrft_h.C_POINTER, vrft_h.C_LONG_LONG, vrft_h.C_POINTER);
+
+        public static final MemorySegment ADDR = vrft_h.findOrThrow("vrft_device_alloc");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int vrft_device_alloc(...)
+     * }
+     */
+    public static FunctionDescriptor vrft_device_alloc$descriptor() {
+        return vrft_device_alloc.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int vrft_device_alloc(...)
+     * }
+     */
+    public static MethodHandle vrft_device_alloc$handle() {
+        return vrft_device_alloc.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int vrft_device_alloc(...)
+     * }
+     */
+    public static MemorySegment vrft_device_alloc$address() {
+        return vrft_device_alloc.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int vrft_device_alloc(...)
+     * }
+     */
+    public static int vrft_device_alloc(MemorySegment ctx, long bytes, MemorySegment h_ptr) {
+        var mh$ = vrft_device_alloc.HANDLE;
+        try {
+            return (int) mh$.invokeExact(ctx, bytes, h_ptr);
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class vrft_device_free {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(vrft_h.C_INT, vrft_h.C_POINTER, vrft_h.C_POINTER);
+
+        public static final MemorySegment ADDR = vrft_h.findOrThrow("vrft_device_free");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int vrft_device_free(...)
+     * }
+     */
+    public static FunctionDescriptor vrft_device_free$descriptor() {
+        return vrft_device_free.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int vrft_device_free(...)
+     * }
+     */
+    public static MethodHandle vrft_device_free$handle() {
+        return vrft_device_free.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int vrft_device_free(...)
+     * }
+     */
+    public static MemorySegment vrft_device_free$address() {
+        return vrft_device_free.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int vrft_device_free(...)
+     * }
+     */
+    public static int vrft_device_free(MemorySegment ctx, MemorySegment d_ptr) {
+        var mh$ = vrft_device_free.HANDLE;
+        try {
+            return (int) mh$.invokeExact(ctx, d_ptr);
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class vrft_copy_to_device {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(vrft_h.C_INT, vrft_h.C_POINTER, vrft_h.C_POINTER, vrft_h.C_POINTER, vrft_h.C_LONG_LONG);
+
+        public static final MemorySegment ADDR = vrft_h.findOrThrow("vrft_copy_to_device");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int vrft_copy_to_device(...)
+     * }
+     */
+    public static FunctionDescriptor vrft_copy_to_device$descriptor() {
+        return vrft_copy_to_device.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int vrft_copy_to_device(...)
+     * }
+     */
+    public static MethodHandle vrft_copy_to_device$handle() {
+        return vrft_copy_to_device.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int vrft_copy_to_device(...)
+     * }
+     */
+    public static MemorySegment vrft_copy_to_device$address() {
+        return vrft_copy_to_device.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int vrft_copy_to_device(...)
+     * }
+     */
+    public static int vrft_copy_to_device(MemorySegment ctx, MemorySegment d_dst, MemorySegment h_src, long bytes) {
+        var mh$ = vrft_copy_to_device.HANDLE;
+        try {
+            return (int) mh$.invokeExact(ctx, d_dst, h_src, bytes);
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class vrft_copy_to_host {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(vrft_h.C_INT, vrft_h.C_POINTER, vrft_h.C_POINTER, vrft_h.C_POINTER, vrft_h.C_LONG_LONG);
+
+        public static final MemorySegment ADDR = vrft_h.findOrThrow("vrft_copy_to_host");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int vrft_copy_to_host(...)
+     * }
+     */
+    public static FunctionDescriptor vrft_copy_to_host$descriptor() {
+        return vrft_copy_to_host.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int vrft_copy_to_host(...)
+     * }
+     */
+    public static MethodHandle vrft_copy_to_host$handle() {
+        return vrft_copy_to_host.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int vrft_copy_to_host(...)
+     * }
+     */
+    public static MemorySegment vrft_copy_to_host$address() {
+        return vrft_copy_to_host.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int vrft_copy_to_host(...)
+     * }
+     */
+    public static int vrft_copy_to_host(MemorySegment ctx, MemorySegment h_dst, MemorySegment d_src, long bytes) {
+        var mh$ = vrft_copy_to_host.HANDLE;
+        try {
+            return (int) mh$.invokeExact(ctx, h_dst, d_src, bytes);
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class vrft_context_stream {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(vrft_h.C_INT, vrft_h.C_POINTER, vrft_h.C_POINTER);
+
+        public static final MemorySegment ADDR = vrft_h.findOrThrow("vrft_context_stream");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int vrft_context_stream(...)
+     * }
+     */
+    public static FunctionDescriptor vrft_context_stream$descriptor() {
+        return vrft_context_stream.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int vrft_context_stream(...)
+     * }
+     */
+    public static MethodHandle vrft_context_stream$handle() {
+        return vrft_context_stream.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int vrft_context_stream(...)
+     * }
+     */
+    public static MemorySegment vrft_context_stream$address() {
+        return vrft_context_stream.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int vrft_context_stream(...)
+     * }
+     */
+    public static int vrft_context_stream(MemorySegment ctx, MemorySegment h_stream) {
+        var mh$ = vrft_context_stream.HANDLE;
+        try {
+            return (int) mh$.invokeExact(ctx, h_stream);
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class vrft_synchronize {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(vrft_h.C_INT, vrft_h.C_POINTER);
+
+        public static final MemorySegment ADDR = vrft_h.findOrThrow("vrft_synchronize");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int vrft_synchronize(...)
+     * }
+     */
+    public static FunctionDescriptor vrft_synchronize$descriptor() {
+        return vrft_synchronize.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int vrft_synchronize(...)
+     * }
+     */
+    public static MethodHandle vrft_synchronize$handle() {
+        return vrft_synchronize.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int vrft_synchronize(...)
+     * }
+     */
+    public static MemorySegment vrft_synchronize$address() {
+        return vrft_synchronize.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int vrft_synchronize(...)
+     * }
+     */
+    public static int vrft_synchronize(MemorySegment ctx) {
+        var mh$ = vrft_synchronize.HANDLE;
+        try {
+            return (int) mh$.invokeExact(ctx);
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
 }

@@ -60,6 +60,8 @@ class VrftBindingsTest {
         String t = cType.replace("const", "").trim().split("\\s+")[0];
         return switch (t) {
             case "int" -> "int";
+            case "long" -> "long long";
+            case "double" -> "double";
             case "void" -> "void";
             default -> throw new IllegalArgumentException("unmapped C type " + cType);
         };
@@ -72,6 +74,12 @@ class VrftBindingsTest {
         if (l instanceof ValueLayout.OfInt) {
             return "int";
         }
+        if (l instanceof ValueLayout.OfLong) {
+            return "long long";
+        }
+        if (l instanceof ValueLayout.OfDouble) {
+            return "double";
+        }
         return l.toString();
     }
 
@@ -79,7 +87,7 @@ class VrftBindingsTest {
     void everyFunctionOfTheHeaderHasABindingOfTheSameShape() throws Exception {
         assumeTrue(NativeLibrary.error() == null, () -> "libvrft.so not loaded: " + NativeLibrary.error());
         Map<String, List<String>> header = prototypes();
-        assertTrue(header.size() >= 11, "parsed only " + header.keySet());
+        assertTrue(header.size() >= 21, "parsed only " + header.keySet());
         TreeSet<String> bound = new TreeSet<>();
         for (Method m : vrft_h.class.getDeclaredMethods()) {
             if (Modifier.isPublic(m.getModifiers()) && m.getName().endsWith("$descriptor")) {
