@@ -346,6 +346,8 @@ VRFT_HD void vrft_lse_merge(double m2, double s2, double* m, double* s) {
         *m = m2;
     } else if (!(m2 == -INFINITY)) {
         *s += s2 * exp(m2 - *m);
+    } else if (s2 != s2) {
+        *s = s2; /* a state that saw only NaN and -inf: its NaN must still reach the row */
     }
 }
 /* The log-sum-exp of a state. LogitsLogProbs.lse */

@@ -151,6 +151,8 @@ public final class LogitsLogProbs {
             ms[0] = m2;
         } else if (!(m2 == Double.NEGATIVE_INFINITY)) {
             ms[1] += s2 * Math.exp(m2 - ms[0]);
+        } else if (Double.isNaN(s2)) {
+            ms[1] = s2; // a state that saw only NaN and −∞: its NaN must still reach the row
         }
     }
 
