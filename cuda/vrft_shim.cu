@@ -11,6 +11,10 @@
 struct vrft_context {
     int device;
     cudaStream_t stream;
+    cudaEvent_t kernels_start, kernels_end; /* created by vrft_context_set_timing */
+    int timing;                             /* record the two events around each op's kernels */
+    int timed;                              /* an op has recorded both since timing was turned on */
+    int keep_start;                         /* vrft_reward_step: its second op keeps the first op's start */
 };
 
 static thread_local char g_last_error[512];
@@ -37,6 +41,12 @@ static int fail(int code, const char* fmt, ...) {
     } while (0)
 
 static const int VRFT_BLOCK = 256;
+
+/* Around the kernels of an op (inside a function with `status` and a `done:` label). */
+#define VRFT_KERNELS_BEGIN() \
+    do { if (ctx->timing && !ctx->keep_start) VRFT_CUDA(cudaEventRecord(ctx->kernels_start, ctx->stream)); } while (0)
+#define VRFT_KERNELS_END() \
+    do { if (ctx->timing) { VRFT_CUDA(cudaEventRecord(ctx->kernels_end, ctx->stream)); ctx->timed = 1; } } while (0)
 
 extern "C" const char* vrft_error_string(int code) {
     switch (code) {
@@ -92,6 +102,8 @@ done:
 extern "C" int vrft_context_destroy(vrft_context* ctx) {
     VRFT_CHECK(ctx != NULL, "ctx is NULL");
     cudaSetDevice(ctx->device);
+    if (ctx->kernels_start) cudaEventDestroy(ctx->kernels_start);
+    if (ctx->kernels_end) cudaEventDestroy(ctx->kernels_end);
     cudaStreamDestroy(ctx->stream);
     free(ctx);
     g_last_error[0] = 0;
@@ -185,9 +197,11 @@ extern "C" int vrft_pairwise_iou(vrft_context* ctx, int batch, const float* h_a,
     VRFT_CUDA(upload(&d_ooff, out_off, (long long)batch + 1, ctx->stream));
     VRFT_CUDA(scratch(&d_out, out_off[batch], ctx->stream));
     if (out_off[batch] > 0) {
+        VRFT_KERNELS_BEGIN();
         vrft_pairwise_iou_kernel<<<grid_for(out_off[batch]), VRFT_BLOCK, 0, ctx->stream>>>(
             (const float4*)d_a, d_aoff, (const float4*)d_b, d_boff, d_ooff, batch, d_out);
         VRFT_CUDA(cudaGetLastError());
+        VRFT_KERNELS_END();
     }
     VRFT_CUDA(download(h_out, d_out, out_off[batch], ctx->stream));
     VRFT_CUDA(cudaStreamSynchronize(ctx->stream));
@@ -221,9 +235,11 @@ static int detection_on_device(vrft_context* ctx, int batch, const float* h_pred
     VRFT_CUDA(scratch(&d_iou, batch, ctx->stream));
     VRFT_CUDA(scratch(&d_cr, batch, ctx->stream));
     if (batch > 0) {
+        VRFT_KERNELS_BEGIN();
         vrft_detection_rewards_kernel<<<grid_for(batch), VRFT_BLOCK, 0, ctx->stream>>>(d_pred, d_conf, d_poff, d_gt, d_goff,
                                                                                 batch, d_used, d_match, d_iou, d_cr);
         VRFT_CUDA(cudaGetLastError());
+        VRFT_KERNELS_END();
     }
     VRFT_CUDA(download(h_match_gt, d_match, np, ctx->stream));
     VRFT_CUDA(download(h_iou_reward, d_iou, batch, ctx->stream));
@@ -288,8 +304,10 @@ static int advantages_on_device(vrft_context* ctx, int n, int groups, const floa
     VRFT_CUDA(upload(&d_member, h_member, n, ctx->stream));
     VRFT_CUDA(scratch(&d_adv, n, ctx->stream));
     if (groups > 0) {
+        VRFT_KERNELS_BEGIN();
         vrft_group_advantages_kernel<<<grid_for(groups), VRFT_BLOCK, 0, ctx->stream>>>(d_r, d_start, d_member, groups, flavor, d_adv);
         VRFT_CUDA(cudaGetLastError());
+        VRFT_KERNELS_END();
     }
     VRFT_CUDA(download(h_adv, d_adv, n, ctx->stream));
     VRFT_CUDA(cudaStreamSynchronize(ctx->stream));
@@ -356,12 +374,14 @@ extern "C" int vrft_policy_loss(vrft_context* ctx, const vrft_loss_cfg* h_cfg, c
     VRFT_CUDA(scratch(&d_part, VRFT_SUMS * (blocks > 0 ? blocks : 1), ctx->stream));
     VRFT_CUDA(cudaMemsetAsync(d_lh, 0, sizeof(int) * 2 * (size_t)(rows > 0 ? rows : 1), ctx->stream));
     if (n > 0) {
+        VRFT_KERNELS_BEGIN();
         vrft_loss_rows<<<rows, VRFT_BLOCK, 0, ctx->stream>>>(*h_cfg, d_logp, d_old, d_ref, d_isw, d_mask, d_len, d_rs);
         vrft_loss_counts<<<1, VRFT_BLOCK, 0, ctx->stream>>>(d_len, rows, d_counts);
         vrft_loss_tokens<<<(unsigned)blocks, VRFT_BLOCK, 0, ctx->stream>>>(*h_cfg, d_logp, d_old, d_ref, d_isw, d_mask, d_adv,
                                                                            d_len, d_rs, d_counts, d_grad, d_ptl, d_kl,
                                                                            d_part, d_lh);
         VRFT_CUDA(cudaGetLastError());
+        VRFT_KERNELS_END();
         h_part = (double*)malloc(sizeof(double) * VRFT_SUMS * (size_t)blocks);
         if (!h_part) { status = fail(VRFT_ERR_OUT_OF_MEMORY, "no host memory for %lld partials", VRFT_SUMS * blocks); goto done; }
         VRFT_CUDA(download(h_part, d_part, VRFT_SUMS * blocks, ctx->stream));
@@ -396,14 +416,17 @@ extern "C" int vrft_reward_step(vrft_context* ctx, int batch, const float* h_pre
     VRFT_CHECK(ctx != NULL, "ctx is NULL");
     int* match = (int*)malloc(sizeof(int) * (size_t)(np > 0 ? np : 1));
     if (!match) return fail(VRFT_ERR_OUT_OF_MEMORY, "no host memory for %lld matches", np);
+    ctx->keep_start = 0;
     s = detection_on_device(ctx, batch, h_pred, h_conf, h_pred_off, h_gt, h_gt_off, np, ng, match, h_iou_reward,
                             h_conf_reward);
     free(match);
     if (s != VRFT_OK) return s;
+    ctx->keep_start = ctx->timed; /* the kernel time spans both ops (and the copies between them) */
     for (int i = 0; i < batch; i++) { // float32 sum of float32 components, as rewards_per_func.sum(dim=1)
         h_total[i] = ((float)h_iou_reward[i] + (float)h_conf_reward[i]) + h_format[i];
     }
     s = advantages_on_device(ctx, batch, groups, h_total, h_group_start, h_group_member, flavor, h_adv);
+    ctx->keep_start = 0;
     if (s == VRFT_OK) g_last_error[0] = 0;
     return s;
 }
@@ -447,9 +470,11 @@ extern "C" int vrft_logits_forward(vrft_context* ctx, long long rows, int vocab,
     VRFT_CUDA(scratch(&d_logp, rows, ctx->stream));
     VRFT_CUDA(scratch(&d_lse, rows, ctx->stream));
     if (rows > 0) {
+        VRFT_KERNELS_BEGIN();
         vrft_logits_forward_kernel<<<(unsigned)rows, VRFT_LOGITS_THREADS, 0, ctx->stream>>>(
             d_logits, NULL, d_tokens, d_mask, vocab, 1.0 / temperature, d_logp, d_lse);
         VRFT_CUDA(cudaGetLastError());
+        VRFT_KERNELS_END();
     }
     VRFT_CUDA(download(h_logp, d_logp, rows, ctx->stream));
     VRFT_CUDA(download(h_lse, d_lse, rows, ctx->stream));
@@ -486,9 +511,11 @@ extern "C" int vrft_logits_backward(vrft_context* ctx, long long rows, int vocab
     VRFT_CUDA(upload(&d_glogp, h_grad_logp, rows, ctx->stream));
     VRFT_CUDA(scratch(&d_grad, rows * vocab, ctx->stream));
     if (rows > 0) {
+        VRFT_KERNELS_BEGIN();
         vrft_logits_backward_kernel<<<(unsigned)rows, VRFT_LOGITS_THREADS, 0, ctx->stream>>>(
             d_logits, NULL, d_tokens, d_mask, vocab, 1.0 / temperature, d_lse, d_glogp, d_grad);
         VRFT_CUDA(cudaGetLastError());
+        VRFT_KERNELS_END();
     }
     VRFT_CUDA(download(h_grad, d_grad, rows * vocab, ctx->stream));
     VRFT_CUDA(cudaStreamSynchronize(ctx->stream));
@@ -508,9 +535,11 @@ extern "C" int vrft_logits_forward_device(vrft_context* ctx, long long rows, int
     int status = VRFT_OK;
     VRFT_CUDA(cudaSetDevice(ctx->device));
     if (rows > 0) {
+        VRFT_KERNELS_BEGIN();
         vrft_logits_forward_kernel<<<(unsigned)rows, VRFT_LOGITS_THREADS, 0, ctx->stream>>>(
             d_logits, d_bias, d_tokens, d_mask, vocab, 1.0 / temperature, d_logp, d_lse);
         VRFT_CUDA(cudaGetLastError());
+        VRFT_KERNELS_END();
     }
     g_last_error[0] = 0;
 done:
@@ -529,9 +558,11 @@ extern "C" int vrft_logits_backward_device(vrft_context* ctx, long long rows, in
     int status = VRFT_OK;
     VRFT_CUDA(cudaSetDevice(ctx->device));
     if (rows > 0) {
+        VRFT_KERNELS_BEGIN();
         vrft_logits_backward_kernel<<<(unsigned)rows, VRFT_LOGITS_THREADS, 0, ctx->stream>>>(
             d_logits, d_bias, d_tokens, d_mask, vocab, 1.0 / temperature, d_lse, d_grad_logp, d_grad);
         VRFT_CUDA(cudaGetLastError());
+        VRFT_KERNELS_END();
     }
     g_last_error[0] = 0;
 done:
@@ -602,6 +633,34 @@ extern "C" int vrft_synchronize(vrft_context* ctx) {
     int status = VRFT_OK;
     VRFT_CUDA(cudaSetDevice(ctx->device));
     VRFT_CUDA(cudaStreamSynchronize(ctx->stream));
+    g_last_error[0] = 0;
+done:
+    return status;
+}
+
+extern "C" int vrft_context_set_timing(vrft_context* ctx, int enabled) {
+    VRFT_CHECK(ctx != NULL, "ctx is NULL");
+    int status = VRFT_OK;
+    VRFT_CUDA(cudaSetDevice(ctx->device));
+    if (enabled && !ctx->kernels_start) {
+        VRFT_CUDA(cudaEventCreate(&ctx->kernels_start));
+        VRFT_CUDA(cudaEventCreate(&ctx->kernels_end));
+    }
+    ctx->timing = enabled != 0;
+    ctx->timed = 0;
+    g_last_error[0] = 0;
+done:
+    return status;
+}
+
+extern "C" int vrft_last_kernel_ms(vrft_context* ctx, float* h_ms) {
+    VRFT_CHECK(h_ms != NULL, "h_ms is NULL");
+    VRFT_CHECK(ctx != NULL, "ctx is NULL");
+    VRFT_CHECK(ctx->timing && ctx->timed, "no op has launched a kernel since vrft_context_set_timing(ctx, 1)");
+    int status = VRFT_OK;
+    VRFT_CUDA(cudaSetDevice(ctx->device));
+    VRFT_CUDA(cudaEventSynchronize(ctx->kernels_end));
+    VRFT_CUDA(cudaEventElapsedTime(h_ms, ctx->kernels_start, ctx->kernels_end));
     g_last_error[0] = 0;
 done:
     return status;

@@ -10,11 +10,10 @@ if ! command -v jextract >/dev/null; then
   exit 1
 fi
 out=$(mktemp -d)
-jextract --output "$out" --target-package io.github.vrft.backend.panama --header-class-name vrft_h \
-  --include-function vrft_error_string --include-function vrft_last_error --include-function vrft_version \
-  --include-function vrft_device_count --include-function vrft_context_create --include-function vrft_context_destroy \
-  --include-function vrft_pairwise_iou --include-function vrft_detection_rewards --include-function vrft_group_advantages \
-  --include-function vrft_policy_loss --include-function vrft_reward_step \
+# every function that vrft.h declares (a line that starts with its return type and the vrft_ name)
+functions=$(sed -nE 's/^(const )?[a-z]+\*? ?\*?(vrft_[a-z_0-9]+)\(.*/--include-function \2/p' "$root/cuda/include/vrft.h")
+# shellcheck disable=SC2086
+jextract --output "$out" --target-package io.github.vrft.backend.panama --header-class-name vrft_h $functions \
   --include-constant VRFT_OK --include-constant VRFT_ERR_INVALID_ARGUMENT --include-constant VRFT_ERR_NO_DEVICE \
   --include-constant VRFT_ERR_CUDA --include-constant VRFT_ERR_OUT_OF_MEMORY --include-constant VRFT_ERR_UNSUPPORTED \
   "$root/cuda/include/vrft.h"

@@ -112,6 +112,14 @@ int vrft_copy_to_host(vrft_context* ctx, void* h_dst, const void* d_src, long lo
 int vrft_context_stream(vrft_context* ctx, void** h_stream);
 int vrft_synchronize(vrft_context* ctx);
 
+/* Kernel time, measured with CUDA events on the context's stream: once vrft_context_set_timing(ctx, 1) is called,
+ * each op records an event before its first kernel and one after its last (host copies fall outside them), and
+ * vrft_last_kernel_ms gives the milliseconds between the two for the context's last op that launched a kernel
+ * (it waits for that op's end). Off by default: the events cost a little per call. No op timed yet:
+ * VRFT_ERR_INVALID_ARGUMENT. */
+int vrft_context_set_timing(vrft_context* ctx, int enabled);
+int vrft_last_kernel_ms(vrft_context* ctx, float* h_ms);
+
 #ifdef __cplusplus
 }
 #endif

@@ -8,6 +8,8 @@
 #ifndef VRFT_EMU_CUDA_RUNTIME_H
 #define VRFT_EMU_CUDA_RUNTIME_H
 
+#include <chrono>
+
 #include "cuda_emu.h"
 #include "emu_memory.h"
 
@@ -33,6 +35,12 @@ struct vrft_emu_stream {
 };
 typedef vrft_emu_stream* cudaStream_t;
 #define cudaStreamNonBlocking 0x01
+
+/* An event is the host's steady clock when it was recorded (every operation has completed by then). */
+struct vrft_emu_event {
+    long long ns = -1;
+};
+typedef vrft_emu_event* cudaEvent_t;
 
 namespace vrft_emu {
 inline thread_local cudaError_t t_last_error = cudaSuccess;
@@ -134,6 +142,37 @@ inline cudaError_t cudaMemcpyAsync(void* dst, const void* src, size_t n, cudaMem
 inline cudaError_t cudaMemsetAsync(void* p, int v, size_t n, cudaStream_t s) {
     if (!s || !vrft_emu::memory().contains((uintptr_t)p, n)) return vrft_emu::record(cudaErrorInvalidValue);
     if (n > 0) memset(p, v, n);
+    return cudaSuccess;
+}
+
+inline cudaError_t cudaEventCreate(cudaEvent_t* e) {
+    if (!e) return vrft_emu::record(cudaErrorInvalidValue);
+    *e = new vrft_emu_event{};
+    return cudaSuccess;
+}
+
+inline cudaError_t cudaEventDestroy(cudaEvent_t e) {
+    if (!e) return vrft_emu::record(cudaErrorInvalidResourceHandle);
+    delete e;
+    return cudaSuccess;
+}
+
+inline cudaError_t cudaEventRecord(cudaEvent_t e, cudaStream_t s) {
+    if (!e || !s) return vrft_emu::record(cudaErrorInvalidResourceHandle);
+    e->ns = (long long)std::chrono::duration_cast<std::chrono::nanoseconds>(
+                std::chrono::steady_clock::now().time_since_epoch()).count();
+    return cudaSuccess;
+}
+
+inline cudaError_t cudaEventSynchronize(cudaEvent_t e) {
+    return e ? cudaSuccess : vrft_emu::record(cudaErrorInvalidResourceHandle);
+}
+
+/* As the runtime: an event never recorded is cudaErrorInvalidResourceHandle. */
+inline cudaError_t cudaEventElapsedTime(float* ms, cudaEvent_t a, cudaEvent_t b) {
+    if (!ms) return vrft_emu::record(cudaErrorInvalidValue);
+    if (!a || !b || a->ns < 0 || b->ns < 0) return vrft_emu::record(cudaErrorInvalidResourceHandle);
+    *ms = (float)((b->ns - a->ns) / 1e6);
     return cudaSuccess;
 }
 

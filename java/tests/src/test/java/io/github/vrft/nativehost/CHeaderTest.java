@@ -87,4 +87,26 @@ class CHeaderTest {
         assumeTrue(cxx != null, "no C++ compiler");
         compileAndRun(cxx, List.of("-std=c++17", "-x", "c++"), tmp);
     }
+
+    /**
+     * {@code src/test/c/vrft_selftest.c} (what gpu/validate runs on a GPU, under compute-sanitizer) against the CUDA
+     * host emulation's libvrft.so: every function of vrft.h on awkward shapes, checked against the host build of the
+     * kernels' math. Here it shows the indexing and the argument handling; on a GPU, the device itself.
+     */
+    @Test
+    void theSelfTestPassesOnTheHostEmulation(@TempDir Path tmp) throws Exception {
+        String cc = compiler("cc", "gcc", "clang");
+        assumeTrue(cc != null, "no C compiler");
+        Path lib = Path.of("target/native-host/emu/libvrft.so").toAbsolutePath();
+        assumeTrue(Files.isRegularFile(lib), "the host emulation was not built (no g++ on x86-64)");
+        Path exe = tmp.resolve("vrft_selftest");
+        run(List.of(cc, "-std=c11", "-O1", "-Wall", "-Wextra", "-Werror", "-pedantic",
+                "-I" + Path.of("../../cuda/include").toAbsolutePath(), "-o", exe.toString(),
+                Path.of("src/test/c/vrft_selftest.c").toAbsolutePath().toString(),
+                Path.of("src/test/c/vrft_host.c").toAbsolutePath().toString(), "-x", "none", lib.toString(),
+                "-Wl,-rpath," + lib.getParent(), "-lm"), tmp);
+        String out = run(List.of(exe.toString()), tmp);
+        assertFalse(out.contains("FAIL"), out);
+        assertTrue(out.contains("vrft_selftest: 84 checks, 0 failed"), out);
+    }
 }

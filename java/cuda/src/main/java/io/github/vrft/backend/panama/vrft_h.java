@@ -1250,4 +1250,108 @@ public class vrft_h {
             throw new AssertionError("should not reach here", ex$);
         }
     }
+
+    private static class vrft_context_set_timing {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(vrft_h.C_INT, vrft_h.C_POINTER, vrft_h.C_INT);
+
+        public static final MemorySegment ADDR = vrft_h.findOrThrow("vrft_context_set_timing");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int vrft_context_set_timing(...)
+     * }
+     */
+    public static FunctionDescriptor vrft_context_set_timing$descriptor() {
+        return vrft_context_set_timing.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int vrft_context_set_timing(...)
+     * }
+     */
+    public static MethodHandle vrft_context_set_timing$handle() {
+        return vrft_context_set_timing.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int vrft_context_set_timing(...)
+     * }
+     */
+    public static MemorySegment vrft_context_set_timing$address() {
+        return vrft_context_set_timing.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int vrft_context_set_timing(...)
+     * }
+     */
+    public static int vrft_context_set_timing(MemorySegment ctx, int enabled) {
+        var mh$ = vrft_context_set_timing.HANDLE;
+        try {
+            return (int) mh$.invokeExact(ctx, enabled);
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class vrft_last_kernel_ms {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(vrft_h.C_INT, vrft_h.C_POINTER, vrft_h.C_POINTER);
+
+        public static final MemorySegment ADDR = vrft_h.findOrThrow("vrft_last_kernel_ms");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int vrft_last_kernel_ms(...)
+     * }
+     */
+    public static FunctionDescriptor vrft_last_kernel_ms$descriptor() {
+        return vrft_last_kernel_ms.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int vrft_last_kernel_ms(...)
+     * }
+     */
+    public static MethodHandle vrft_last_kernel_ms$handle() {
+        return vrft_last_kernel_ms.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int vrft_last_kernel_ms(...)
+     * }
+     */
+    public static MemorySegment vrft_last_kernel_ms$address() {
+        return vrft_last_kernel_ms.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int vrft_last_kernel_ms(...)
+     * }
+     */
+    public static int vrft_last_kernel_ms(MemorySegment ctx, MemorySegment h_ms) {
+        var mh$ = vrft_last_kernel_ms.HANDLE;
+        try {
+            return (int) mh$.invokeExact(ctx, h_ms);
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
 }

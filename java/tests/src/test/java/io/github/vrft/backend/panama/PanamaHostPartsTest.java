@@ -31,7 +31,7 @@ class PanamaHostPartsTest {
             assertEquals(names[i], vrft_h.vrft_error_string(i).getString(0));
         }
         assertEquals("VRFT_ERR_UNKNOWN", vrft_h.vrft_error_string(99).getString(0));
-        assertEquals(300, vrft_h.vrft_version()); // 0.3.0: the logits functions, device memory and the stream added
+        assertEquals(300, vrft_h.vrft_version()); // 0.3.0: the logits functions, device memory, the stream and kernel timing added
     }
 
     @Test
