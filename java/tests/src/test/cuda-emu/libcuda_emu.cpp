@@ -54,6 +54,8 @@ static emu_function KERNELS[] = {
     VRFT_EMU_KERNEL(vrft_loss_rows),
     VRFT_EMU_KERNEL(vrft_loss_counts),
     VRFT_EMU_KERNEL(vrft_loss_tokens),
+    VRFT_EMU_KERNEL(vrft_logits_forward_kernel),
+    VRFT_EMU_KERNEL(vrft_logits_backward_kernel),
 };
 
 static bool g_initialized = false;

@@ -3,6 +3,7 @@ package io.github.vrft.backend;
 import io.github.vrft.box.DetectionMatch;
 import io.github.vrft.grpo.AdvantageFlavor;
 import io.github.vrft.grpo.Groups;
+import io.github.vrft.grpo.LogitsLogProbs;
 import io.github.vrft.grpo.LossOptions;
 import io.github.vrft.grpo.LossResult;
 import io.github.vrft.grpo.TokenBatch;
@@ -118,6 +119,23 @@ public final class AutoBackend implements Backend {
         long batch = predOff == null ? 0 : predOff.length - 1;
         return pick(Crossover::rewardStep, batch, "reward step")
                 .rewardStep(pred, conf, predOff, gt, gtOff, format, groups, flavor);
+    }
+
+    // The logits ops have no crossover of their own yet: they go by the loss's, per logit (both are one memory-bound
+    // pass per element).
+    @Override
+    public LogitsLogProbs.Forward logitsForward(float[] logits, int[] tokens, boolean[] mask, int vocab,
+                                               float temperature) {
+        long n = logits == null ? 0 : logits.length;
+        return pick(Crossover::lossTokens, n, "logits forward").logitsForward(logits, tokens, mask, vocab, temperature);
+    }
+
+    @Override
+    public float[] logitsBackward(float[] logits, int[] tokens, boolean[] mask, int vocab, float temperature,
+                                  LogitsLogProbs.Forward forward, float[] gradLogp) {
+        long n = logits == null ? 0 : logits.length;
+        return pick(Crossover::lossTokens, n, "logits backward")
+                .logitsBackward(logits, tokens, mask, vocab, temperature, forward, gradLogp);
     }
 
     @Override

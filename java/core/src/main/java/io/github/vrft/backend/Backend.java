@@ -3,6 +3,7 @@ package io.github.vrft.backend;
 import io.github.vrft.box.DetectionMatch;
 import io.github.vrft.grpo.AdvantageFlavor;
 import io.github.vrft.grpo.Groups;
+import io.github.vrft.grpo.LogitsLogProbs;
 import io.github.vrft.grpo.LossOptions;
 import io.github.vrft.grpo.LossResult;
 import io.github.vrft.grpo.TokenBatch;
@@ -46,6 +47,19 @@ public interface Backend extends AutoCloseable {
      */
     RewardStep rewardStep(float[] pred, double[] conf, long[] predOff, float[] gt, long[] gtOff, float[] format,
                           Groups groups, AdvantageFlavor flavor);
+
+    /**
+     * The chosen tokens' log-probabilities from logits {@code [rows, vocab]} at temperature τ, with each row's
+     * log-sum-exp for the backward (see {@link LogitsLogProbs#forward}). {@code mask} may be null (every row).
+     */
+    LogitsLogProbs.Forward logitsForward(float[] logits, int[] tokens, boolean[] mask, int vocab, float temperature);
+
+    /**
+     * The gradient with respect to the logits, {@code (onehot − softmax) · gradLogp / τ}, exactly 0 on masked rows
+     * (see {@link LogitsLogProbs#backward}).
+     */
+    float[] logitsBackward(float[] logits, int[] tokens, boolean[] mask, int vocab, float temperature,
+                           LogitsLogProbs.Forward forward, float[] gradLogp);
 
     /** Releases the backend's device context (nothing for the CPU). */
     @Override

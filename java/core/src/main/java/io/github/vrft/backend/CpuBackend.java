@@ -5,6 +5,7 @@ import io.github.vrft.box.PairwiseIou;
 import io.github.vrft.grpo.AdvantageFlavor;
 import io.github.vrft.grpo.GroupAdvantages;
 import io.github.vrft.grpo.Groups;
+import io.github.vrft.grpo.LogitsLogProbs;
 import io.github.vrft.grpo.LossOptions;
 import io.github.vrft.grpo.LossResult;
 import io.github.vrft.grpo.PolicyLoss;
@@ -49,6 +50,18 @@ public final class CpuBackend implements Backend {
         RewardStep.check(pred, conf, predOff, gt, gtOff, format, groups, flavor);
         return RewardStep.of(DetectionMatch.compute(pred, conf, predOff, gt, gtOff), format,
                 total -> GroupAdvantages.compute(total, groups, flavor));
+    }
+
+    @Override
+    public LogitsLogProbs.Forward logitsForward(float[] logits, int[] tokens, boolean[] mask, int vocab,
+                                               float temperature) {
+        return LogitsLogProbs.forward(logits, tokens, mask, vocab, temperature);
+    }
+
+    @Override
+    public float[] logitsBackward(float[] logits, int[] tokens, boolean[] mask, int vocab, float temperature,
+                                  LogitsLogProbs.Forward forward, float[] gradLogp) {
+        return LogitsLogProbs.backward(logits, tokens, mask, vocab, temperature, forward, gradLogp);
     }
 
     @Override

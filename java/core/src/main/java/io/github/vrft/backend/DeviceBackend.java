@@ -7,6 +7,7 @@ import io.github.vrft.grpo.AdvantageFlavor;
 import io.github.vrft.grpo.DeviceLossConfig;
 import io.github.vrft.grpo.GroupAdvantages;
 import io.github.vrft.grpo.Groups;
+import io.github.vrft.grpo.LogitsLogProbs;
 import io.github.vrft.grpo.LossOptions;
 import io.github.vrft.grpo.LossResult;
 import io.github.vrft.grpo.PolicyLoss;
@@ -104,6 +105,30 @@ public abstract class DeviceBackend implements Backend {
     }
 
     @Override
+    public final synchronized LogitsLogProbs.Forward logitsForward(float[] logits, int[] tokens, boolean[] mask,
+                                                                  int vocab, float temperature) {
+        int rows = LogitsLogProbs.checkInputs(logits, tokens, mask, vocab, temperature);
+        if (rows == 0) {
+            return LogitsLogProbs.forward(logits, tokens, mask, vocab, temperature);
+        }
+        requireOpen();
+        return deviceLogitsForward(rows, logits, tokens, mask, vocab, temperature);
+    }
+
+    @Override
+    public final synchronized float[] logitsBackward(float[] logits, int[] tokens, boolean[] mask, int vocab,
+                                                     float temperature, LogitsLogProbs.Forward forward,
+                                                     float[] gradLogp) {
+        int rows = LogitsLogProbs.checkInputs(logits, tokens, mask, vocab, temperature);
+        LogitsLogProbs.checkBackward(rows, forward, gradLogp);
+        if (rows == 0) {
+            return new float[0];
+        }
+        requireOpen();
+        return deviceLogitsBackward(rows, logits, tokens, mask, vocab, temperature, forward.logSumExp(), gradLogp);
+    }
+
+    @Override
     public final synchronized void close() {
         if (!closed) {
             closed = true;
@@ -133,6 +158,14 @@ public abstract class DeviceBackend implements Backend {
         return RewardStep.of(deviceDetectionRewards(batch, pred, conf, predOff, gt, gtOff), format,
                 total -> deviceGroupAdvantages(total, groups, code));
     }
+
+    /** The logits forward on the device (one block per row); checked, {@code rows > 0}. */
+    protected abstract LogitsLogProbs.Forward deviceLogitsForward(int rows, float[] logits, int[] tokens,
+                                                                 boolean[] mask, int vocab, float temperature);
+
+    /** The logits backward on the device from the forward's log-sum-exp; checked, {@code rows > 0}. */
+    protected abstract float[] deviceLogitsBackward(int rows, float[] logits, int[] tokens, boolean[] mask, int vocab,
+                                                    float temperature, double[] logSumExp, float[] gradLogp);
 
     /** Releases the device context; called once, by {@link #close()}. */
     protected abstract void release();

@@ -3,6 +3,7 @@ package io.github.vrft.backend;
 import io.github.vrft.box.DetectionMatch;
 import io.github.vrft.grpo.AdvantageFlavor;
 import io.github.vrft.grpo.Groups;
+import io.github.vrft.grpo.LogitsLogProbs;
 import io.github.vrft.grpo.LossOptions;
 import io.github.vrft.grpo.LossResult;
 import io.github.vrft.grpo.RandomTokens;
@@ -68,6 +69,20 @@ class AutoBackendTest {
         }
 
         @Override
+        public LogitsLogProbs.Forward logitsForward(float[] logits, int[] tokens, boolean[] mask, int vocab,
+                                                   float temperature) {
+            calls.add("logits forward " + logits.length);
+            return cpu.logitsForward(logits, tokens, mask, vocab, temperature);
+        }
+
+        @Override
+        public float[] logitsBackward(float[] logits, int[] tokens, boolean[] mask, int vocab, float temperature,
+                                      LogitsLogProbs.Forward forward, float[] gradLogp) {
+            calls.add("logits backward " + logits.length);
+            return cpu.logitsBackward(logits, tokens, mask, vocab, temperature, forward, gradLogp);
+        }
+
+        @Override
         public void close() {
             closed = true;
         }
@@ -91,7 +106,13 @@ class AutoBackendTest {
             TokenBatch large = RandomTokens.batch(4, 250, 2, 0.1);
             LossResult l = auto.policyLoss(large, TrlLossOptions.builder().build());
             auto.policyLoss(small, TrlLossOptions.builder().build());
-            assertEquals(List.of("step 4", "iou 3", "advantages 10", "loss 1000"), gpu.calls);
+            // the logits go by the loss's crossover (1000 tokens), counted in logits
+            LogitsLogProbs.Forward f = auto.logitsForward(new float[999], new int[3], null, 333, 1f);
+            auto.logitsBackward(new float[999], new int[3], null, 333, 1f, f, new float[3]);
+            f = auto.logitsForward(new float[1000], new int[4], null, 250, 1f);
+            auto.logitsBackward(new float[1000], new int[4], null, 250, 1f, f, new float[4]);
+            assertEquals(List.of("step 4", "iou 3", "advantages 10", "loss 1000", "logits forward 1000",
+                    "logits backward 1000"), gpu.calls);
             assertEquals(new CpuBackend().policyLoss(large, TrlLossOptions.builder().build()).loss(), l.loss(), 0.0);
             assertTrue(auto.describe().contains("recording from it"), auto.describe());
         }

@@ -6,6 +6,7 @@ import io.github.vrft.grpo.AdvantageFlavor;
 import io.github.vrft.grpo.GoldenParity;
 import io.github.vrft.grpo.GroupAdvantages;
 import io.github.vrft.grpo.Groups;
+import io.github.vrft.grpo.LogitsLogProbs;
 import io.github.vrft.grpo.LossOptions;
 import io.github.vrft.grpo.LossResult;
 import io.github.vrft.grpo.PolicyLoss;
@@ -215,9 +216,74 @@ public abstract class BackendContract {
         }
     }
 
+    /**
+     * The logits forward and backward against the CPU oracle: within one float32 ulp (both compute in double and
+     * round once; the kernels merge per-thread online states, the CPU runs one recurrence), on vocabularies of 1, 4,
+     * 1,027 (not a multiple of a block) and a large one, masked rows with padding ids, −∞ vocabulary padding and a
+     * NaN row.
+     */
+    @Test
+    void logitsMatchTheCpuWithinAFloatUlp() {
+        SplittableRandom r = new SplittableRandom(21);
+        for (int[] shape : new int[][] {{9, 1}, {7, 4}, {11, 1027}, {3, Emulation.size(151_936, 4_099)}}) {
+            int rows = shape[0];
+            int vocab = shape[1];
+            float[] x = new float[rows * vocab];
+            int[] tokens = new int[rows];
+            boolean[] mask = new boolean[rows];
+            float[] g = new float[rows];
+            for (int i = 0; i < rows; i++) {
+                mask[i] = i % 5 != 2;
+                tokens[i] = mask[i] ? r.nextInt(vocab) : -100;
+                g[i] = (float) r.nextGaussian();
+                for (int v = 0; v < vocab; v++) {
+                    x[i * vocab + v] = (float) (r.nextGaussian() * 4);
+                    if (i % 3 == 1 && v % 3 == 1 && v != tokens[i]) {
+                        x[i * vocab + v] = Float.NEGATIVE_INFINITY;
+                    }
+                }
+            }
+            if (rows > 4) {
+                x[4 * vocab] = Float.NaN; // an unmasked row: NaN on both sides
+            }
+            String what = rows + " x " + vocab;
+            LogitsLogProbs.Forward cpu = LogitsLogProbs.forward(x, tokens, mask, vocab, 0.7f);
+            LogitsLogProbs.Forward dev = backend().logitsForward(x, tokens, mask, vocab, 0.7f);
+            assertUlps(cpu.logp(), dev.logp(), what + " logp");
+            for (int i = 0; i < rows; i++) {
+                double want = cpu.logSumExp()[i];
+                assertEquals(want, dev.logSumExp()[i], Double.isFinite(want) ? 1e-12 * Math.max(1, Math.abs(want)) : 0,
+                        what + " lse[" + i + "]");
+            }
+            assertUlps(LogitsLogProbs.backward(x, tokens, mask, vocab, 0.7f, cpu, g),
+                    backend().logitsBackward(x, tokens, mask, vocab, 0.7f, dev, g), what + " grad");
+            int[] zeros = new int[rows]; // every row read: a valid token for each
+            assertUlps(LogitsLogProbs.forward(x, zeros, null, vocab, 1f).logp(),
+                    backend().logitsForward(x, zeros, null, vocab, 1f).logp(), what + " no mask");
+        }
+        assertEquals(0, backend().logitsForward(new float[0], new int[0], null, 5, 1f).logp().length);
+    }
+
+    private static void assertUlps(float[] cpu, float[] dev, String what) {
+        assertEquals(cpu.length, dev.length, what + " length");
+        for (int i = 0; i < cpu.length; i++) {
+            if (Float.isNaN(cpu[i])) {
+                assertTrue(Float.isNaN(dev[i]), what + "[" + i + "]: " + dev[i]);
+            } else {
+                assertEquals(cpu[i], dev[i], Math.ulp(cpu[i]), what + "[" + i + "]");
+            }
+        }
+    }
+
     @Test
     void badArgumentsAreRejectedInJavaNamingTheArgument() {
         Backend b = backend();
+        IllegalArgumentException logits = assertThrows(IllegalArgumentException.class,
+                () -> b.logitsForward(new float[6], new int[] {0, 3}, null, 3, 1f));
+        assertTrue(logits.getMessage().startsWith("tokens"), logits.getMessage());
+        logits = assertThrows(IllegalArgumentException.class,
+                () -> b.logitsForward(new float[6], new int[] {0, 1}, null, 3, 0f));
+        assertTrue(logits.getMessage().startsWith("temperature"), logits.getMessage());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> b.pairwiseIou(new float[8], new long[] {0, 3}, new float[8], new long[] {0, 2}));
         assertTrue(e.getMessage().contains("aOff"), e.getMessage());

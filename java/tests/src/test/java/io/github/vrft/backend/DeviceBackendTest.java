@@ -5,6 +5,7 @@ import io.github.vrft.grpo.AdvantageFlavor;
 import io.github.vrft.grpo.DeviceLossConfig;
 import io.github.vrft.grpo.GroupAdvantages;
 import io.github.vrft.grpo.Groups;
+import io.github.vrft.grpo.LogitsLogProbs;
 import io.github.vrft.grpo.LossResult;
 import io.github.vrft.grpo.PolicyLoss;
 import io.github.vrft.grpo.RandomTokens;
@@ -69,6 +70,21 @@ class DeviceBackendTest {
         protected LossResult devicePolicyLoss(TokenBatch batch, DeviceLossConfig cfg) {
             deviceCalls.add("loss");
             return null;
+        }
+
+        @Override
+        protected LogitsLogProbs.Forward deviceLogitsForward(int rows, float[] logits, int[] tokens, boolean[] mask,
+                                                            int vocab, float temperature) {
+            deviceCalls.add("logits forward");
+            return LogitsLogProbs.forward(logits, tokens, mask, vocab, temperature);
+        }
+
+        @Override
+        protected float[] deviceLogitsBackward(int rows, float[] logits, int[] tokens, boolean[] mask, int vocab,
+                                               float temperature, double[] logSumExp, float[] gradLogp) {
+            deviceCalls.add("logits backward");
+            return LogitsLogProbs.backward(logits, tokens, mask, vocab, temperature,
+                    new LogitsLogProbs.Forward(new float[rows], logSumExp), gradLogp);
         }
 
         @Override

@@ -49,7 +49,14 @@ public final class LossStruct {
 
     /** The batch's mask as the kernels read it: one byte per token, 1 for a masked-in token, in {@code arena}. */
     public static MemorySegment maskBytes(Arena arena, TokenBatch b) {
-        boolean[] m = b.mask();
+        return bytes(arena, b.mask());
+    }
+
+    /** A boolean mask as one byte per element (0 or 1), at least one byte long; NULL for a null mask. */
+    public static MemorySegment bytes(Arena arena, boolean[] m) {
+        if (m == null) {
+            return MemorySegment.NULL;
+        }
         MemorySegment mask = arena.allocate(Math.max(m.length, 1));
         for (int k = 0; k < m.length; k++) {
             mask.set(ValueLayout.JAVA_BYTE, k, (byte) (m[k] ? 1 : 0));

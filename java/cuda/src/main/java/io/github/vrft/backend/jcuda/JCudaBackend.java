@@ -5,6 +5,7 @@ import io.github.vrft.backend.device.LossStruct;
 import io.github.vrft.box.DetectionMatch;
 import io.github.vrft.grpo.DeviceLossConfig;
 import io.github.vrft.grpo.Groups;
+import io.github.vrft.grpo.LogitsLogProbs;
 import io.github.vrft.grpo.LossResult;
 import io.github.vrft.grpo.TokenBatch;
 import jcuda.Pointer;
@@ -44,6 +45,8 @@ public final class JCudaBackend extends DeviceBackend {
     private final CUfunction lossRows = new CUfunction();
     private final CUfunction lossCounts = new CUfunction();
     private final CUfunction lossTokens = new CUfunction();
+    private final CUfunction logitsForward = new CUfunction();
+    private final CUfunction logitsBackward = new CUfunction();
 
     private JCudaBackend() {
         CUdevice dev = new CUdevice();
@@ -57,6 +60,8 @@ public final class JCudaBackend extends DeviceBackend {
         JCudaDriver.cuModuleGetFunction(lossRows, module, "vrft_loss_rows");
         JCudaDriver.cuModuleGetFunction(lossCounts, module, "vrft_loss_counts");
         JCudaDriver.cuModuleGetFunction(lossTokens, module, "vrft_loss_tokens");
+        JCudaDriver.cuModuleGetFunction(logitsForward, module, "vrft_logits_forward_kernel");
+        JCudaDriver.cuModuleGetFunction(logitsBackward, module, "vrft_logits_backward_kernel");
     }
 
     /**
@@ -137,6 +142,9 @@ public final class JCudaBackend extends DeviceBackend {
         }
         if (a instanceof Integer i) {
             return Pointer.to(new int[] {i});
+        }
+        if (a instanceof Double d) {
+            return Pointer.to(new double[] {d});
         }
         if (a instanceof ByteBuffer bb) {
             return Pointer.to(bb);
@@ -273,6 +281,46 @@ public final class JCudaBackend extends DeviceBackend {
             download(dAdv, out);
             JCudaDriver.cuStreamSynchronize(stream);
             return out.toArray(ValueLayout.JAVA_FLOAT);
+        }
+    }
+
+    // One block of BLOCK threads per row (the kernels' block merge takes any multiple of 32 up to 1024).
+    @Override
+    protected LogitsLogProbs.Forward deviceLogitsForward(int rows, float[] logits, int[] tokens, boolean[] mask,
+                                                        int vocab, float temperature) {
+        current();
+        try (Arena arena = Arena.ofConfined(); Buffers bufs = new Buffers()) {
+            DeviceBuffer dLogits = upload(bufs, arena, logits);
+            DeviceBuffer dTokens = upload(bufs, arena, arena.allocateFrom(ValueLayout.JAVA_INT, tokens));
+            DeviceBuffer dMask = mask == null ? null : upload(bufs, arena, LossStruct.bytes(arena, mask));
+            DeviceBuffer dLogp = bufs.alloc(4L * rows);
+            DeviceBuffer dLse = bufs.alloc(8L * rows);
+            launch(logitsForward, rows, dLogits, null, dTokens, dMask, vocab, 1.0 / temperature, dLogp, dLse);
+            MemorySegment logp = arena.allocate(ValueLayout.JAVA_FLOAT, rows);
+            MemorySegment lse = arena.allocate(ValueLayout.JAVA_DOUBLE, rows);
+            download(dLogp, logp);
+            download(dLse, lse);
+            JCudaDriver.cuStreamSynchronize(stream);
+            return new LogitsLogProbs.Forward(logp.toArray(ValueLayout.JAVA_FLOAT), lse.toArray(ValueLayout.JAVA_DOUBLE));
+        }
+    }
+
+    @Override
+    protected float[] deviceLogitsBackward(int rows, float[] logits, int[] tokens, boolean[] mask, int vocab,
+                                           float temperature, double[] logSumExp, float[] gradLogp) {
+        current();
+        try (Arena arena = Arena.ofConfined(); Buffers bufs = new Buffers()) {
+            DeviceBuffer dLogits = upload(bufs, arena, logits);
+            DeviceBuffer dTokens = upload(bufs, arena, arena.allocateFrom(ValueLayout.JAVA_INT, tokens));
+            DeviceBuffer dMask = mask == null ? null : upload(bufs, arena, LossStruct.bytes(arena, mask));
+            DeviceBuffer dLse = upload(bufs, arena, logSumExp);
+            DeviceBuffer dGradLogp = upload(bufs, arena, gradLogp);
+            DeviceBuffer dGrad = bufs.alloc(4L * logits.length);
+            launch(logitsBackward, rows, dLogits, null, dTokens, dMask, vocab, 1.0 / temperature, dLse, dGradLogp, dGrad);
+            MemorySegment grad = arena.allocate(ValueLayout.JAVA_FLOAT, logits.length);
+            download(dGrad, grad);
+            JCudaDriver.cuStreamSynchronize(stream);
+            return grad.toArray(ValueLayout.JAVA_FLOAT);
         }
     }
 

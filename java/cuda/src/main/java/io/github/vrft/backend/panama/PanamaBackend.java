@@ -9,6 +9,7 @@ import io.github.vrft.box.DetectionMatch;
 import io.github.vrft.grpo.AdvantageFlavor;
 import io.github.vrft.grpo.DeviceLossConfig;
 import io.github.vrft.grpo.Groups;
+import io.github.vrft.grpo.LogitsLogProbs;
 import io.github.vrft.grpo.LossResult;
 import io.github.vrft.grpo.TokenBatch;
 
@@ -247,6 +248,30 @@ public final class PanamaBackend extends DeviceBackend {
             return new RewardStep(iou.asSlice(0, 8L * batch).toArray(ValueLayout.JAVA_DOUBLE),
                     cr.asSlice(0, 8L * batch).toArray(ValueLayout.JAVA_DOUBLE),
                     total.asSlice(0, 4L * batch).toArray(ValueLayout.JAVA_FLOAT), adv.asSlice(0, 4L * batch).toArray(ValueLayout.JAVA_FLOAT));
+        }
+    }
+
+    @Override
+    protected LogitsLogProbs.Forward deviceLogitsForward(int rows, float[] logits, int[] tokens, boolean[] mask,
+                                                        int vocab, float temperature) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment logp = a.allocate(ValueLayout.JAVA_FLOAT, rows);
+            MemorySegment lse = a.allocate(ValueLayout.JAVA_DOUBLE, rows);
+            check(vrft_h.vrft_logits_forward(context(), rows, vocab, temperature, floats(a, logits),
+                    a.allocateFrom(ValueLayout.JAVA_INT, tokens), LossStruct.bytes(a, mask), logp, lse));
+            return new LogitsLogProbs.Forward(logp.toArray(ValueLayout.JAVA_FLOAT), lse.toArray(ValueLayout.JAVA_DOUBLE));
+        }
+    }
+
+    @Override
+    protected float[] deviceLogitsBackward(int rows, float[] logits, int[] tokens, boolean[] mask, int vocab,
+                                           float temperature, double[] logSumExp, float[] gradLogp) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment grad = a.allocate(ValueLayout.JAVA_FLOAT, logits.length);
+            check(vrft_h.vrft_logits_backward(context(), rows, vocab, temperature, floats(a, logits),
+                    a.allocateFrom(ValueLayout.JAVA_INT, tokens), LossStruct.bytes(a, mask), doubles(a, logSumExp),
+                    floats(a, gradLogp), grad));
+            return grad.toArray(ValueLayout.JAVA_FLOAT);
         }
     }
 
