@@ -99,7 +99,10 @@ public final class LogitsLogProbs {
         }
     }
 
-    /** Rows {@code [from, to)} of the backward, written to {@code grad} at {@code gradBase + (r - first) * vocab}. */
+    /**
+     * Rows {@code [from, to)} of the backward, written to {@code grad} at {@code gradBase + (r - first) * vocab};
+     * {@code grad} may be {@code z} itself at the same offsets (each entry is read before it is written).
+     */
     static void backwardRows(float[] z, int first, int[] tokens, boolean[] mask, int from, int to, int vocab,
                              double invT, double[] lse, float[] gradLogp, boolean vector, float[] grad, int gradBase) {
         for (int r = from; r < to; r++) {
@@ -111,6 +114,7 @@ public final class LogitsLogProbs {
             }
             double g = gradLogp[r] * invT;
             double l = lse[r];
+            float zt = z[in + tokens[r]]; // read first: grad may be z itself (the fused linear path writes in place)
             if (vector) {
                 VectorLogits.rowGrad(z, in, vocab, invT, l, g, grad, out);
             } else {
@@ -118,7 +122,7 @@ public final class LogitsLogProbs {
                     grad[out + v] = grad(z[in + v] * invT, l, g, false);
                 }
             }
-            grad[out + tokens[r]] = grad(z[in + tokens[r]] * invT, l, g, true);
+            grad[out + tokens[r]] = grad(zt * invT, l, g, true);
         }
     }
 
@@ -205,14 +209,21 @@ public final class LogitsLogProbs {
         if (vocab < 1) {
             throw new IllegalArgumentException("vocab: must be at least 1, got " + vocab);
         }
-        if (!(temperature > 0) || Float.isInfinite(temperature)) {
-            throw new IllegalArgumentException("temperature: must be positive and finite, got " + temperature);
-        }
         int rows = tokens.length;
         if ((long) rows * vocab != logits.length) {
             throw new IllegalArgumentException("logits: expected tokens.length x vocab = " + rows + " x " + vocab
                     + " values, got " + logits.length);
         }
+        checkTokens(tokens, mask, vocab, temperature);
+        return rows;
+    }
+
+    /** The temperature, the mask's length and each unmasked token against {@code vocab} (also the fused linear path's). */
+    static void checkTokens(int[] tokens, boolean[] mask, int vocab, float temperature) {
+        if (!(temperature > 0) || Float.isInfinite(temperature)) {
+            throw new IllegalArgumentException("temperature: must be positive and finite, got " + temperature);
+        }
+        int rows = tokens.length;
         if (mask != null && mask.length != rows) {
             throw new IllegalArgumentException("mask: expected " + rows + " values, got " + mask.length);
         }
@@ -221,6 +232,5 @@ public final class LogitsLogProbs {
                 throw new IllegalArgumentException("tokens[" + r + "]: " + tokens[r] + " is not in [0, " + vocab + ")");
             }
         }
-        return rows;
     }
 }

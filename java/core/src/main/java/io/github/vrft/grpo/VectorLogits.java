@@ -44,8 +44,8 @@ final class VectorLogits {
             acc = acc.add(VectorTrlLoss.exp(x.fma(t, negM)));
         }
         double s = 0;
-        for (double d : acc.toArray()) {
-            s += d;
+        for (int lane = 0; lane < LANES; lane++) { // left to right; lane() allocates nothing, toArray() a row's array
+            s += acc.lane(lane);
         }
         for (; v < vocab; v++) {
             s += Math.exp(z[base + v] * invT - m);

@@ -1,0 +1,43 @@
+package io.github.vrft.grpo;
+
+import io.github.vrft.VectorSupport;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link ChunkGemm}'s inner loops in Vector API lanes: a dot product with one accumulator per lane (reduced at the end)
+ * and an axpy, both with fused multiply-adds; the tails scalar. Loaded only when {@link VectorSupport#enabled()}.
+ */
+final class VectorChunkGemm {
+    private VectorChunkGemm() {}
+
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+
+    static float dot(float[] a, int a0, float[] b, int b0, int n) {
+        int k = 0;
+        int bound = S.loopBound(n);
+        FloatVector acc = FloatVector.zero(S);
+        for (; k < bound; k += S.length()) {
+            acc = FloatVector.fromArray(S, a, a0 + k).fma(FloatVector.fromArray(S, b, b0 + k), acc);
+        }
+        float s = acc.reduceLanes(VectorOperators.ADD);
+        for (; k < n; k++) {
+            s = Math.fma(a[a0 + k], b[b0 + k], s);
+        }
+        return s;
+    }
+
+    static void axpy(float s, float[] x, int x0, float[] y, int y0, int n) {
+        int k = 0;
+        int bound = S.loopBound(n);
+        FloatVector sv = FloatVector.broadcast(S, s);
+        for (; k < bound; k += S.length()) {
+            FloatVector.fromArray(S, x, x0 + k).fma(sv, FloatVector.fromArray(S, y, y0 + k)).intoArray(y, y0 + k);
+        }
+        for (; k < n; k++) {
+            y[y0 + k] = Math.fma(s, x[x0 + k], y[y0 + k]);
+        }
+    }
+}
