@@ -71,15 +71,33 @@ public final class LogitsLogProbs {
      */
     public static float[] backward(float[] logits, int[] tokens, boolean[] mask, int vocab, float temperature,
                                    Forward forward, float[] gradLogp) {
+        Checks.notNull(logits, "logits");
+        float[] grad = new float[logits.length];
+        backward(logits, tokens, mask, vocab, temperature, forward, gradLogp, grad);
+        return grad;
+    }
+
+    /**
+     * {@link #backward} into a caller's array, which may be {@code logits} itself: the gradient is then written over
+     * the logits (each entry read before it is written) and the backward allocates nothing, as a trainer that no
+     * longer needs its logits wants (Liger-Kernel's losses do the same on the GPU).
+     *
+     * @param grad [rows, vocab]: receives the gradient (every entry is written)
+     * @throws IllegalArgumentException naming the argument that does not fit
+     */
+    public static void backward(float[] logits, int[] tokens, boolean[] mask, int vocab, float temperature,
+                                Forward forward, float[] gradLogp, float[] grad) {
         int rows = check(logits, tokens, mask, vocab, temperature);
         checkBackward(rows, forward, gradLogp);
-        float[] grad = new float[rows * vocab];
+        Checks.notNull(grad, "grad");
+        if (grad.length != logits.length) {
+            throw new IllegalArgumentException("grad: expected " + logits.length + " values, got " + grad.length);
+        }
         double invT = 1.0 / temperature;
         double[] lse = forward.logSumExp();
         boolean vector = VectorSupport.enabled();
         chunks(rows).forEach(c -> backwardRows(logits, 0, tokens, mask, c * ROWS_PER_TASK,
                 Math.min(rows, (c + 1) * ROWS_PER_TASK), vocab, invT, lse, gradLogp, vector, grad, 0));
-        return grad;
     }
 
     /**

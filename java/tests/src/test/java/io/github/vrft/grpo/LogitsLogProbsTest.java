@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.Random;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -162,6 +163,31 @@ class LogitsLogProbsTest {
             }
             assertTrue(Float.isNaN(fv.logp()[12]) && Float.isNaN(fs.logp()[12]), "NaN row");
         }
+    }
+
+    @Test
+    void theGradientWrittenOverTheLogitsIsTheSameBits() {
+        Random rnd = new Random(11);
+        for (int vocab : new int[] {1, 9, 1027}) {
+            int rows = 70;
+            float[] x = randomLogits(rnd, rows, vocab, 5);
+            int[] tokens = new int[rows];
+            boolean[] mask = new boolean[rows];
+            float[] g = new float[rows];
+            for (int r = 0; r < rows; r++) {
+                tokens[r] = rnd.nextInt(vocab);
+                mask[r] = r % 6 != 1;
+                g[r] = (float) rnd.nextGaussian();
+            }
+            LogitsLogProbs.Forward f = LogitsLogProbs.forward(x, tokens, mask, vocab, 0.8f);
+            float[] want = LogitsLogProbs.backward(x, tokens, mask, vocab, 0.8f, f, g);
+            float[] inPlace = x.clone();
+            LogitsLogProbs.backward(inPlace, tokens, mask, vocab, 0.8f, f, g, inPlace);
+            assertArrayEquals(want, inPlace, 0f, "V " + vocab);
+        }
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> LogitsLogProbs.backward(new float[4],
+                new int[] {0, 1}, null, 2, 1f, new LogitsLogProbs.Forward(new float[2], new double[2]), new float[2],
+                new float[3])).getMessage().startsWith("grad:"));
     }
 
     @Test
