@@ -112,6 +112,17 @@ public final class FusedLinearLogProbs {
         return new Result(f, loss, g);
     }
 
+    /**
+     * Checks the inputs of {@link #forward} (the GPU path calls it before anything native runs).
+     *
+     * @return the vocabulary size V
+     * @throws IllegalArgumentException naming the argument at fault
+     */
+    public static int checkInputs(float[] hidden, float[] weight, float[] bias, int hiddenSize, int[] tokens,
+                                  boolean[] mask, float temperature, int chunkRows) {
+        return check(hidden, weight, bias, hiddenSize, tokens, mask, temperature, chunkRows);
+    }
+
     /** The bytes a call allocates beyond its outputs: the one chunk buffer. */
     public static long scratchBytes(int positions, int vocab, int chunkRows) {
         return 4L * Math.min(chunkRows, Math.max(positions, 1)) * vocab;

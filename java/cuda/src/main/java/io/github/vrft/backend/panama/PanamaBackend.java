@@ -8,6 +8,7 @@ import io.github.vrft.backend.RewardStep;
 import io.github.vrft.box.DetectionMatch;
 import io.github.vrft.grpo.AdvantageFlavor;
 import io.github.vrft.grpo.DeviceLossConfig;
+import io.github.vrft.grpo.FusedLinearLogProbs;
 import io.github.vrft.grpo.Groups;
 import io.github.vrft.grpo.LogitsLogProbs;
 import io.github.vrft.grpo.LossResult;
@@ -273,6 +274,57 @@ public final class PanamaBackend extends DeviceBackend {
                     floats(a, gradLogp), grad));
             return grad.toArray(ValueLayout.JAVA_FLOAT);
         }
+    }
+
+    /**
+     * {@link FusedLinearLogProbs#forward} on the device: per chunk of positions, a cuBLAS GEMM into one chunk of
+     * logits and the log-softmax kernel on it ({@link FusedLinearDevice}). Within float32 rounding of the CPU's
+     * products (GEMMs sum in their own order); the log-softmax is the kernels' (one float ulp of the CPU's on the
+     * same logits).
+     *
+     * @throws IllegalArgumentException naming the argument at fault, before anything native runs
+     * @throws IllegalStateException    when cuBLAS cannot be loaded ({@link #cublas()} says why)
+     */
+    public synchronized LogitsLogProbs.Forward fusedLinearForward(float[] hidden, float[] weight, float[] bias,
+                                                               int hiddenSize, int[] tokens, boolean[] mask,
+                                                               float temperature, int chunkRows) {
+        FusedLinearLogProbs.checkInputs(hidden, weight, bias, hiddenSize, tokens, mask, temperature, chunkRows);
+        if (tokens.length == 0) {
+            return FusedLinearLogProbs.forward(hidden, weight, bias, hiddenSize, tokens, mask, temperature, chunkRows);
+        }
+        try (FusedLinearDevice d = new FusedLinearDevice(context(), hidden, weight, bias, hiddenSize, tokens, mask,
+                chunkRows)) {
+            return d.forward(temperature);
+        }
+    }
+
+    /**
+     * {@link FusedLinearLogProbs#backward} on the device: per chunk, the logits again, ∂L/∂logits written over them
+     * by the backward kernel, then ∂hidden, ∂W and ∂b by cuBLAS ({@link FusedLinearDevice}).
+     *
+     * @throws IllegalArgumentException naming the argument at fault, before anything native runs
+     * @throws IllegalStateException    when cuBLAS cannot be loaded
+     */
+    public synchronized FusedLinearLogProbs.Gradients fusedLinearBackward(float[] hidden, float[] weight, float[] bias,
+                                                                       int hiddenSize, int[] tokens, boolean[] mask,
+                                                                       float temperature, int chunkRows,
+                                                                       LogitsLogProbs.Forward forward,
+                                                                       float[] gradLogp) {
+        FusedLinearLogProbs.checkInputs(hidden, weight, bias, hiddenSize, tokens, mask, temperature, chunkRows);
+        LogitsLogProbs.checkBackward(tokens.length, forward, gradLogp);
+        if (tokens.length == 0) {
+            return FusedLinearLogProbs.backward(hidden, weight, bias, hiddenSize, tokens, mask, temperature, chunkRows,
+                    forward, gradLogp);
+        }
+        try (FusedLinearDevice d = new FusedLinearDevice(context(), hidden, weight, bias, hiddenSize, tokens, mask,
+                chunkRows)) {
+            return d.backward(temperature, forward.logSumExp(), gradLogp, bias != null);
+        }
+    }
+
+    /** The cuBLAS library the fused linear path uses, or why it has none. */
+    public static String cublas() {
+        return Cublas.error() == null ? Cublas.library() : Cublas.error();
     }
 
     @Override
