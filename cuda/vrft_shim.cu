@@ -594,30 +594,26 @@ done:
     return status;
 }
 
-extern "C" int vrft_copy_to_device(vrft_context* ctx, void* d_dst, const void* h_src, long long bytes) {
+/* A copy on the context's stream that waits for it (and so for everything queued before it). */
+static int copy(vrft_context* ctx, void* dst, const void* src, long long bytes, cudaMemcpyKind kind, const char* what) {
     VRFT_CHECK(bytes >= 0, "bytes must be >= 0, got %lld", bytes);
-    VRFT_CHECK(bytes == 0 || (d_dst && h_src), "d_dst and h_src must not be NULL");
+    VRFT_CHECK(bytes == 0 || (dst && src), "%s must not be NULL", what);
     VRFT_CHECK(ctx != NULL, "ctx is NULL");
     int status = VRFT_OK;
     VRFT_CUDA(cudaSetDevice(ctx->device));
-    if (bytes > 0) VRFT_CUDA(cudaMemcpyAsync(d_dst, h_src, (size_t)bytes, cudaMemcpyHostToDevice, ctx->stream));
+    if (bytes > 0) VRFT_CUDA(cudaMemcpyAsync(dst, src, (size_t)bytes, kind, ctx->stream));
     VRFT_CUDA(cudaStreamSynchronize(ctx->stream));
     g_last_error[0] = 0;
 done:
     return status;
 }
 
+extern "C" int vrft_copy_to_device(vrft_context* ctx, void* d_dst, const void* h_src, long long bytes) {
+    return copy(ctx, d_dst, h_src, bytes, cudaMemcpyHostToDevice, "d_dst and h_src");
+}
+
 extern "C" int vrft_copy_to_host(vrft_context* ctx, void* h_dst, const void* d_src, long long bytes) {
-    VRFT_CHECK(bytes >= 0, "bytes must be >= 0, got %lld", bytes);
-    VRFT_CHECK(bytes == 0 || (h_dst && d_src), "h_dst and d_src must not be NULL");
-    VRFT_CHECK(ctx != NULL, "ctx is NULL");
-    int status = VRFT_OK;
-    VRFT_CUDA(cudaSetDevice(ctx->device));
-    if (bytes > 0) VRFT_CUDA(cudaMemcpyAsync(h_dst, d_src, (size_t)bytes, cudaMemcpyDeviceToHost, ctx->stream));
-    VRFT_CUDA(cudaStreamSynchronize(ctx->stream));
-    g_last_error[0] = 0;
-done:
-    return status;
+    return copy(ctx, h_dst, d_src, bytes, cudaMemcpyDeviceToHost, "h_dst and d_src");
 }
 
 extern "C" int vrft_context_stream(vrft_context* ctx, void** h_stream) {

@@ -3,6 +3,7 @@
 
     benchmarks/logits/bench.py            4,096 x 32,768 and 1,024 x 151,936 (Qwen2.5-VL's vocabulary), 5 timed calls
     benchmarks/logits/bench.py --quick    256 x 32,768, 2 calls (a smoke test: benchmarks/target/logits-quick)
+    benchmarks/logits/bench.py --fused    the fused linear log-prob: 512 x 512 x 32,768 (N x H x V), chunks of 128
 
 For each shape, `io.github.vrft.bench.LogitsRun` generates the logits, tokens and dL/dlogp (seeded), writes them as
 .npy, and times LogitsLogProbs.forward + backward (median of the timed calls after two warm-up calls; every core),
@@ -39,6 +40,71 @@ def torch_python():
     return None
 
 
+def fused(a, cp, py, where, date):
+    """--fused: FusedLinearLogProbs against hidden @ W.T + log_softmax + autograd in PyTorch."""
+    rows = []
+    table = ["| N x H x V (chunk) | implementation | forward + backward | tokens/s | memory beyond the inputs |",
+             "|---|---|---:|---:|---:|"]
+    ratios = []
+    for shape in a.fused_shapes.split(","):
+        n, h, vocab = (int(x) for x in shape.split("x"))
+        size = f"tokens={n};hidden={h};vocab={vocab};chunk={a.chunk};tau={a.tau}"
+        with tempfile.TemporaryDirectory(dir=os.path.join(ROOT, "benchmarks", "target")) as work:
+            out = subprocess.run([java(), "-Xmx8g", "--add-modules", "jdk.incubator.vector", "-cp", cp,
+                                  "io.github.vrft.bench.FusedLinearRun", str(n), str(h), str(vocab), str(a.chunk),
+                                  a.tau, work, str(a.calls)], capture_output=True, text=True)
+            if out.returncode != 0:
+                sys.exit(f"bench: FusedLinearRun failed:\n{out.stderr}")
+            v = json.loads(out.stdout.strip().splitlines()[-1])
+            peer = None
+            if py:
+                p = subprocess.run([py, os.path.join(ROOT, "benchmarks", "peers", "logits_torch.py"), "--fused", work,
+                                    str(n), str(h), str(vocab), a.tau, str(a.calls)], capture_output=True, text=True)
+                if p.returncode != 0:
+                    sys.exit(f"bench: the PyTorch peer failed:\n{p.stderr}")
+                peer = json.loads(p.stdout.strip().splitlines()[-1])
+        t = v["forward_s"] + v["backward_s"]
+        total = v["extra_bytes"] + v["gradient_bytes"]
+        rows += [["fused_linear_logprobs", "vrft-kernels", "cpu", size, "latency", f"{t:.6g}", "s/call", where, date],
+                 ["fused_linear_logprobs", "vrft-kernels", "cpu", size, "throughput", f"{n / t:.6g}", "tokens/s", where,
+                  date],
+                 ["fused_linear_logprobs", "vrft-kernels", "cpu", size, "allocated_per_call", str(total), "bytes",
+                  where, date]]
+        table.append(f"| {n:,} x {h:,} x {vocab:,} ({a.chunk}) | vrft FusedLinearLogProbs (Java, {v['threads']} threads) "
+                     f"| {t:.2f} s (forward {v['forward_s']:.2f}) | {n / t:,.0f} | {total / 2**20:,.0f} MiB allocated: "
+                     f"the gradients ({v['gradient_bytes'] / 2**20:,.0f} MiB) and {v['extra_bytes'] / 2**20:,.1f} MiB "
+                     f"(the chunk is {v['chunk_bytes'] / 2**20:,.0f} MiB) |")
+        if peer:
+            pt = peer["seconds"]
+            psize = size + f";torch={peer['torch']}"
+            rows += [["fused_linear_logprobs", "torch-eager-matmul-log_softmax", "cpu", psize, "latency", f"{pt:.6g}",
+                      "s/call", where, date],
+                     ["fused_linear_logprobs", "torch-eager-matmul-log_softmax", "cpu", psize, "throughput",
+                      f"{n / pt:.6g}", "tokens/s", where, date],
+                     ["fused_linear_logprobs", "torch-eager-matmul-log_softmax", "cpu", psize, "peak_rss_increase",
+                      str(peer["peak_extra_bytes"]), "bytes", where, date]]
+            table.append(f"| {n:,} x {h:,} x {vocab:,} | eager PyTorch {peer['torch']} ({peer['threads']} threads) "
+                         f"| {pt:.2f} s | {n / pt:,.0f} | {peer['peak_extra_bytes'] / 2**20:,.0f} MiB peak RSS increase |")
+            ratios.append(f"{n:,} x {h:,} x {vocab:,}: {pt / t:.2f}x the speed, {total / peer['peak_extra_bytes']:.2f} "
+                          f"of the memory beyond the inputs ({(v['extra_bytes']) / 2**20:,.1f} MiB besides the gradients "
+                          f"against {(peer['peak_extra_bytes'] - v['gradient_bytes']) / 2**20:,.0f} MiB)")
+        print(f"bench: fused {shape}: vrft {t:.2f} s" + (f", torch {peer['seconds']:.2f} s" if peer else ""), flush=True)
+    with open(os.path.join(a.out, "fused_linear_cpu.csv"), "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(endtoend.SCHEMA)
+        w.writerows(rows)
+    md = (f"## fused_linear_cpu\n\nThe fused linear log-prob on the CPU (issue 19): `benchmarks/logits/bench.py --fused` on "
+          f"{where}, {date}. Hidden states [N, H] and an lm_head weight [V, H] to the chosen tokens' log-probs "
+          f"(tau = {a.tau}) and back to both gradients, the median of {a.calls} timed calls after one warm-up call, "
+          f"same data, same run. Memory as in logits_cpu.\n\n" + "\n".join(table) + "\n\n"
+          + ("vrft against eager PyTorch: " + "; ".join(ratios) + ".\n" if ratios else
+             "No PyTorch was importable: the peer was not run.\n"))
+    with open(os.path.join(a.out, "fused_linear_cpu.md"), "w") as f:
+        f.write(md)
+    endtoend.replace_section(os.path.join(a.out, "REPORT.md"), md)
+    print(md)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--shapes", default="4096x32768,1024x151936")
@@ -46,6 +112,9 @@ def main():
     ap.add_argument("--tau", default="0.7")
     ap.add_argument("--out", default=os.path.join(ROOT, "benchmarks", "results"))
     ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--fused", action="store_true", help="the fused linear log-prob instead (N x H x V shapes)")
+    ap.add_argument("--fused-shapes", default="512x512x32768")
+    ap.add_argument("--chunk", type=int, default=128)
     a = ap.parse_args()
     if a.quick:
         a.shapes, a.calls, a.out = "256x32768", 2, os.path.join(ROOT, "benchmarks", "target", "logits-quick")
@@ -58,6 +127,11 @@ def main():
     py = torch_python()
     where = endtoend.machine()
     date = datetime.date.today().isoformat()
+    if a.fused:
+        if a.quick:
+            a.fused_shapes, a.calls = "64x64x4096", 1
+        fused(a, cp, py, where, date)
+        return
     rows = []
     table = ["| shape (tokens x vocab) | implementation | forward + backward | tokens/s | memory beyond the inputs |",
              "|---|---|---:|---:|---:|"]

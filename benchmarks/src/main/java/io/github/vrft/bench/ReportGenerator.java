@@ -170,7 +170,7 @@ public final class ReportGenerator {
         // The end-to-end, service and Spark sections are written by the process-level benchmarks (not JMH):
         // benchmarks/endtoend, serve and spark/bench.py. Kept as those scripts wrote them, so regenerating the
         // JMH sections does not drop them.
-        for (String section : new String[] {"endtoend.md", "serve.md", "spark.md", "logits_cpu.md", "gpu.md"}) {
+        for (String section : new String[] {"endtoend.md", "serve.md", "spark.md", "logits_cpu.md", "fused_linear_cpu.md", "gpu.md"}) {
             Path p = dir.resolve(section);
             if (Files.exists(p)) {
                 md.append('\n').append(Files.readString(p, StandardCharsets.UTF_8));

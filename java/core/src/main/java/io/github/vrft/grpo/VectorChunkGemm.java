@@ -3,12 +3,12 @@ package io.github.vrft.grpo;
 import io.github.vrft.VectorSupport;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * {@link ChunkGemm}'s inner loops in Vector API lanes: a dot product with one accumulator per lane (reduced at the end)
- * and an axpy, both with fused multiply-adds; the tails scalar. Loaded only when {@link VectorSupport#enabled()}.
+ * {@link ChunkGemm}'s inner loops in Vector API lanes: a dot product with one accumulator per lane (the lanes then
+ * added left to right, so that a result never depends on whether the JIT has compiled the reduction) and an axpy,
+ * both with fused multiply-adds; the tails scalar. Loaded only when {@link VectorSupport#enabled()}.
  */
 final class VectorChunkGemm {
     private VectorChunkGemm() {}
@@ -22,7 +22,10 @@ final class VectorChunkGemm {
         for (; k < bound; k += S.length()) {
             acc = FloatVector.fromArray(S, a, a0 + k).fma(FloatVector.fromArray(S, b, b0 + k), acc);
         }
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float s = 0f;
+        for (int lane = 0; lane < S.length(); lane++) { // left to right: reduceLanes' order depends on the JIT
+            s += acc.lane(lane);
+        }
         for (; k < n; k++) {
             s = Math.fma(a[a0 + k], b[b0 + k], s);
         }

@@ -249,30 +249,19 @@ public abstract class BackendContract {
             String what = rows + " x " + vocab;
             LogitsLogProbs.Forward cpu = LogitsLogProbs.forward(x, tokens, mask, vocab, 0.7f);
             LogitsLogProbs.Forward dev = backend().logitsForward(x, tokens, mask, vocab, 0.7f);
-            assertUlps(cpu.logp(), dev.logp(), what + " logp");
+            GoldenParity.assertWithinOneUlp(cpu.logp(), dev.logp(), what + " logp");
             for (int i = 0; i < rows; i++) {
                 double want = cpu.logSumExp()[i];
                 assertEquals(want, dev.logSumExp()[i], Double.isFinite(want) ? 1e-12 * Math.max(1, Math.abs(want)) : 0,
                         what + " lse[" + i + "]");
             }
-            assertUlps(LogitsLogProbs.backward(x, tokens, mask, vocab, 0.7f, cpu, g),
+            GoldenParity.assertWithinOneUlp(LogitsLogProbs.backward(x, tokens, mask, vocab, 0.7f, cpu, g),
                     backend().logitsBackward(x, tokens, mask, vocab, 0.7f, dev, g), what + " grad");
             int[] zeros = new int[rows]; // every row read: a valid token for each
-            assertUlps(LogitsLogProbs.forward(x, zeros, null, vocab, 1f).logp(),
+            GoldenParity.assertWithinOneUlp(LogitsLogProbs.forward(x, zeros, null, vocab, 1f).logp(),
                     backend().logitsForward(x, zeros, null, vocab, 1f).logp(), what + " no mask");
         }
         assertEquals(0, backend().logitsForward(new float[0], new int[0], null, 5, 1f).logp().length);
-    }
-
-    private static void assertUlps(float[] cpu, float[] dev, String what) {
-        assertEquals(cpu.length, dev.length, what + " length");
-        for (int i = 0; i < cpu.length; i++) {
-            if (Float.isNaN(cpu[i])) {
-                assertTrue(Float.isNaN(dev[i]), what + "[" + i + "]: " + dev[i]);
-            } else {
-                assertEquals(cpu[i], dev[i], Math.ulp(cpu[i]), what + "[" + i + "]");
-            }
-        }
     }
 
     @Test

@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * with the reference to float32 rounding of sums over H (bounded below); across chunk sizes and against
  * {@link LogitsLogProbs} on the materialized logits it agrees bit for bit.
  */
-class FusedLinearLogProbsTest {
+public class FusedLinearLogProbsTest {
 
     // ---- the plain reference, in double -------------------------------------------------------------------------
 
@@ -74,9 +74,11 @@ class FusedLinearLogProbsTest {
 
     // ---- inputs ---------------------------------------------------------------------------------------------------
 
-    record Case(float[] x, float[] w, float[] b, int h, int[] tokens, boolean[] mask, float[] g) {}
+    /** One generated input: hidden [N, H], W [V, H], bias or null, tokens, mask or null, ∂L/∂logp. */
+    public record Case(float[] x, float[] w, float[] b, int h, int[] tokens, boolean[] mask, float[] g) {}
 
-    static Case random(long seed, int n, int h, int vocab, boolean bias, boolean masked) {
+    /** |x| ~ 1, |w| ~ 1/√H, masked positions (every 4th from 1) with padding id −100. */
+    public static Case random(long seed, int n, int h, int vocab, boolean bias, boolean masked) {
         SplittableRandom r = new SplittableRandom(seed);
         float[] x = new float[n * h];
         float[] w = new float[vocab * h];
@@ -306,7 +308,8 @@ class FusedLinearLogProbsTest {
         return out;
     }
 
-    private static void assertClose(double[] want, float[] got, String what) {
+    /** Each element within {@code 1e-5} of the array's largest magnitude (float32 products summed over H). */
+    public static void assertClose(double[] want, float[] got, String what) {
         assertEquals(want.length, got.length, what + " length");
         double scale = 0;
         for (double v : want) {
@@ -315,5 +318,14 @@ class FusedLinearLogProbsTest {
         for (int k = 0; k < want.length; k++) {
             assertEquals(want[k], got[k], 1e-5 * Math.max(scale, 1e-3), what + "[" + k + "]");
         }
+    }
+
+    /** {@link #assertClose(double[], float[], String)} with a float32 side as the reference. */
+    public static void assertClose(float[] want, float[] got, String what) {
+        double[] w = new double[want.length];
+        for (int k = 0; k < w.length; k++) {
+            w[k] = want[k];
+        }
+        assertClose(w, got, what);
     }
 }

@@ -2,13 +2,12 @@ package io.github.vrft.backend.panama;
 
 import io.github.vrft.backend.Emulation;
 import io.github.vrft.grpo.FusedLinearLogProbs;
+import io.github.vrft.grpo.FusedLinearLogProbsTest;
 import io.github.vrft.grpo.LogitsLogProbs;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
-
-import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -47,32 +46,17 @@ class PanamaFusedLinearGpuTest {
     @Test
     void matchesTheCpuAcrossChunksWithABiasAndMaskedPositions() {
         for (boolean bias : new boolean[] {false, true}) {
-            int n = 45;
             int h = 24;
-            int vocab = Emulation.size(32_771, 1_027);
-            SplittableRandom r = new SplittableRandom(bias ? 31 : 32);
-            float[] x = new float[n * h];
-            float[] w = new float[vocab * h];
-            for (int k = 0; k < x.length; k++) {
-                x[k] = (float) r.nextGaussian();
-            }
-            for (int k = 0; k < w.length; k++) {
-                w[k] = (float) (r.nextGaussian() / Math.sqrt(h));
-            }
-            float[] b = null;
-            if (bias) {
-                b = new float[vocab];
-                for (int v = 0; v < vocab; v++) {
-                    b[v] = (float) (r.nextGaussian() * 0.5);
-                }
-            }
-            int[] tokens = new int[n];
-            boolean[] mask = new boolean[n];
-            float[] g = new float[n];
+            FusedLinearLogProbsTest.Case c = FusedLinearLogProbsTest.random(bias ? 31 : 32, 45, h,
+                    Emulation.size(32_771, 1_027), bias, true);
+            float[] x = c.x();
+            float[] w = c.w();
+            float[] b = c.b();
+            int[] tokens = c.tokens();
+            boolean[] mask = c.mask();
+            float[] g = c.g();
+            int n = tokens.length;
             for (int i = 0; i < n; i++) {
-                mask[i] = i % 7 != 3;
-                tokens[i] = mask[i] ? r.nextInt(vocab) : -100;
-                g[i] = (float) r.nextGaussian();
                 if (!mask[i]) {
                     x[i * h] = Float.NaN; // a masked position's hidden state is not read into anything
                 }
@@ -84,10 +68,10 @@ class PanamaFusedLinearGpuTest {
             }
             FusedLinearLogProbs.Gradients gc = FusedLinearLogProbs.backward(x, w, b, h, tokens, mask, 0.7f, 16, cpu, g);
             FusedLinearLogProbs.Gradients gd = backend.fusedLinearBackward(x, w, b, h, tokens, mask, 0.7f, 16, dev, g);
-            assertClose(gc.hidden(), gd.hidden(), "∂hidden");
-            assertClose(gc.weight(), gd.weight(), "∂W");
+            FusedLinearLogProbsTest.assertClose(gc.hidden(), gd.hidden(), "∂hidden");
+            FusedLinearLogProbsTest.assertClose(gc.weight(), gd.weight(), "∂W");
             if (bias) {
-                assertClose(gc.bias(), gd.bias(), "∂b");
+                FusedLinearLogProbsTest.assertClose(gc.bias(), gd.bias(), "∂b");
             } else {
                 assertNull(gd.bias());
             }
@@ -112,16 +96,5 @@ class PanamaFusedLinearGpuTest {
                     new float[] {1, -1});
         }
         assertEquals(before[0], backend.memoryInfo()[0], "free device memory after 20 fused calls");
-    }
-
-    private static void assertClose(float[] cpu, float[] dev, String what) {
-        assertEquals(cpu.length, dev.length, what + " length");
-        double scale = 0;
-        for (float v : cpu) {
-            scale = Math.max(scale, Math.abs(v));
-        }
-        for (int k = 0; k < cpu.length; k++) {
-            assertEquals(cpu[k], dev[k], 1e-5 * Math.max(scale, 1e-3), what + "[" + k + "]");
-        }
     }
 }
