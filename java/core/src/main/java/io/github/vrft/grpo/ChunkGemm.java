@@ -28,10 +28,11 @@ final class ChunkGemm {
         boolean vector = VectorSupport.enabled();
         blocks(vocab, VOCAB_BLOCK).forEach(b -> {
             int v1 = Math.min(vocab, (b + 1) * VOCAB_BLOCK);
+            float[] lanes = vector ? VectorChunkGemm.lanes() : null;
             for (int r = 0; r < c; r++) {
                 int xr = (x0 + r) * h;
                 for (int v = b * VOCAB_BLOCK; v < v1; v++) {
-                    float d = vector ? VectorChunkGemm.dot(x, xr, w, v * h, h) : dot(x, xr, w, v * h, h);
+                    float d = vector ? VectorChunkGemm.dot(x, xr, w, v * h, h, lanes) : dot(x, xr, w, v * h, h);
                     out[r * vocab + v] = bias == null ? d : d + bias[v];
                 }
             }

@@ -15,16 +15,22 @@ final class VectorChunkGemm {
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
 
-    static float dot(float[] a, int a0, float[] b, int b0, int n) {
+    /** A scratch array of one float per lane, for {@link #dot}; one per task. */
+    static float[] lanes() {
+        return new float[S.length()];
+    }
+
+    static float dot(float[] a, int a0, float[] b, int b0, int n, float[] lanes) {
         int k = 0;
         int bound = S.loopBound(n);
         FloatVector acc = FloatVector.zero(S);
         for (; k < bound; k += S.length()) {
             acc = FloatVector.fromArray(S, a, a0 + k).fma(FloatVector.fromArray(S, b, b0 + k), acc);
         }
+        acc.intoArray(lanes, 0);
         float s = 0f;
-        for (int lane = 0; lane < S.length(); lane++) { // left to right: reduceLanes' order depends on the JIT
-            s += acc.lane(lane);
+        for (float lane : lanes) { // left to right: reduceLanes' order depends on the JIT
+            s += lane;
         }
         for (; k < n; k++) {
             s = Math.fma(a[a0 + k], b[b0 + k], s);
