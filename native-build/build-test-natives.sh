@@ -4,7 +4,8 @@
 #     OUT_HOST/libvrft_host.so         TEST_SRC/c/vrft_host.c: the kernels' device math built for the host
 #                                      (the tests drive it through FFM)
 #     OUT_HOST/emu/libvrft.so          the shim and kernels on the CUDA host emulation (TEST_SRC/cuda-emu), and
-#     OUT_HOST/emu/cublas/libcublas.so.13  the cuBLAS calls of the fused linear path on it
+#     OUT_HOST/emu/cublas/libcublas.so.13  the cuBLAS calls of the fused linear path on it (and driver/libcublas.so.12
+#                                      for JCublas's JNI library)
 #     OUT_HOST/emu/driver/libcuda.so.1 the driver calls of the jcuda backend on it: the tests run the GPU
 #                                      test classes on these where there is no GPU (x86-64 and g++ only)
 #   The emulation compiles copies of cuda/*.cu with two rewrites: a launch kernel<<<grid, block, shmem,
@@ -52,6 +53,11 @@ if [ -n "$cxx_bin" ] && [ "$(uname -m)" = "x86_64" ]; then
   # the cuBLAS calls of the panama backend's fused linear path (-Dvrft.cublas.library names it)
   mkdir -p "$emu/cublas"
   "$cxx_bin" "${flags[@]}" -Wl,-soname,libcublas.so.13 -o "$emu/cublas/libcublas.so.13" "$test_src/cuda-emu/libcublas_emu.cpp"
+  # and as libcublas.so.12 beside the emulated driver, for JCublas's JNI library (its symbols are versioned
+  # "libcublas.so.12", so the emulated library defines that version node)
+  echo "libcublas.so.12 { global: cublas*; local: *; };" > "$emu/cublas12.map"
+  "$cxx_bin" "${flags[@]}" -Wl,-soname,libcublas.so.12 -Wl,--version-script="$emu/cublas12.map" \
+    -o "$emu/driver/libcublas.so.12" "$test_src/cuda-emu/libcublas_emu.cpp"
   # the emulated driver links the kernels in; JCuda still wants a module image to hand to cuModuleLoadData
   echo "vrft host emulation: the kernels are linked into driver/libcuda.so.1" > "$emu/emulated.fatbin"
   echo "native-build: wrote $emu/libvrft.so and $emu/driver/libcuda.so.1 (CUDA host emulation, for the tests)"

@@ -5,6 +5,7 @@
 module io.github.vrft.cuda {
     requires io.github.vrft.core;
     requires jcuda;
+    requires jcublas;
 
     exports io.github.vrft.backend.jcuda;
     exports io.github.vrft.backend.panama;

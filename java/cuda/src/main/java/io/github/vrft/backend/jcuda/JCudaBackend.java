@@ -4,6 +4,7 @@ import io.github.vrft.backend.DeviceBackend;
 import io.github.vrft.backend.device.LossStruct;
 import io.github.vrft.box.DetectionMatch;
 import io.github.vrft.grpo.DeviceLossConfig;
+import io.github.vrft.grpo.FusedLinearLogProbs;
 import io.github.vrft.grpo.Groups;
 import io.github.vrft.grpo.LogitsLogProbs;
 import io.github.vrft.grpo.LossResult;
@@ -16,6 +17,10 @@ import jcuda.driver.CUfunction;
 import jcuda.driver.CUmodule;
 import jcuda.driver.CUstream;
 import jcuda.driver.JCudaDriver;
+import jcuda.jcublas.JCublas2;
+import jcuda.jcublas.cublasHandle;
+import jcuda.jcublas.cublasOperation;
+import jcuda.runtime.cudaStream_t;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -139,6 +144,9 @@ public final class JCudaBackend extends DeviceBackend {
         }
         if (a instanceof DeviceBuffer b) {
             return Pointer.to(b.ptr);
+        }
+        if (a instanceof CUdeviceptr p) { // a slice: DeviceBuffer.ptr.withByteOffset
+            return Pointer.to(p);
         }
         if (a instanceof Integer i) {
             return Pointer.to(new int[] {i});
@@ -321,6 +329,162 @@ public final class JCudaBackend extends DeviceBackend {
             download(dGrad, grad);
             JCudaDriver.cuStreamSynchronize(stream);
             return grad.toArray(ValueLayout.JAVA_FLOAT);
+        }
+    }
+
+    // ---- the fused linear log-prob with JCublas (the twin of PanamaBackend's FFM path; docs/grpo.md §15) ----------
+
+    private static final String JCUBLAS_ERROR = loadJCublas();
+
+    private static String loadJCublas() {
+        try {
+            JCublas2.setExceptionsEnabled(true);
+            JCublas2.initialize(); // loads libJCublas2, which needs libcublas.so.12 (a CUDA 12 runtime)
+            return null;
+        } catch (Throwable e) { // UnsatisfiedLinkError where libcublas.so.12 is absent: reported, never thrown here
+            return "JCublas unavailable: " + e;
+        }
+    }
+
+    /** "JCublas2 (libcublas.so.12)" when the fused linear path can run here, else why not. */
+    public static String cublas() {
+        return JCUBLAS_ERROR == null ? "JCublas2 (libcublas.so.12)" : JCUBLAS_ERROR;
+    }
+
+    /**
+     * {@link FusedLinearLogProbs#forward} on the device with JCublas: per chunk of positions, cuBLAS writes the chunk's
+     * logits and the log-softmax kernel runs on them, on this backend's stream. Within float32 rounding of the CPU's
+     * products (the GEMM sums in its own order).
+     *
+     * @throws IllegalArgumentException naming the argument at fault, before anything native runs
+     * @throws IllegalStateException    where JCublas cannot load ({@link #cublas()} says why)
+     */
+    public synchronized LogitsLogProbs.Forward fusedLinearForward(float[] hidden, float[] weight, float[] bias,
+                                                               int hiddenSize, int[] tokens, boolean[] mask,
+                                                               float temperature, int chunkRows) {
+        int vocab = FusedLinearLogProbs.checkInputs(hidden, weight, bias, hiddenSize, tokens, mask, temperature,
+                chunkRows);
+        if (tokens.length == 0) {
+            return FusedLinearLogProbs.forward(hidden, weight, bias, hiddenSize, tokens, mask, temperature, chunkRows);
+        }
+        return fusedLinear(hidden, weight, bias, hiddenSize, vocab, tokens, mask, temperature, chunkRows, null, null);
+    }
+
+    /**
+     * {@link FusedLinearLogProbs#backward} on the device with JCublas: per chunk, the logits again, ∂L/∂logits written
+     * over them by the backward kernel, then ∂hidden, ∂W and ∂b by cuBLAS.
+     *
+     * @throws IllegalArgumentException naming the argument at fault, before anything native runs
+     * @throws IllegalStateException    where JCublas cannot load
+     */
+    public synchronized FusedLinearLogProbs.Gradients fusedLinearBackward(float[] hidden, float[] weight, float[] bias,
+                                                                       int hiddenSize, int[] tokens, boolean[] mask,
+                                                                       float temperature, int chunkRows,
+                                                                       LogitsLogProbs.Forward forward,
+                                                                       float[] gradLogp) {
+        int vocab = FusedLinearLogProbs.checkInputs(hidden, weight, bias, hiddenSize, tokens, mask, temperature,
+                chunkRows);
+        LogitsLogProbs.checkBackward(tokens.length, forward, gradLogp);
+        if (tokens.length == 0) {
+            return FusedLinearLogProbs.backward(hidden, weight, bias, hiddenSize, tokens, mask, temperature, chunkRows,
+                    forward, gradLogp);
+        }
+        return fusedLinear(hidden, weight, bias, hiddenSize, vocab, tokens, mask, temperature, chunkRows, forward,
+                gradLogp);
+    }
+
+    /**
+     * The forward (backward == null) or the backward, as PanamaBackend's FusedLinearDevice does it: row-major arrays
+     * are column-major transposes to cuBLAS, masked rows of the device copy of hidden are zeroed first.
+     */
+    @SuppressWarnings("unchecked")
+    private <T> T fusedLinear(float[] hidden, float[] weight, float[] bias, int h, int vocab, int[] tokens,
+                              boolean[] mask, float temperature, int chunkRows, LogitsLogProbs.Forward forward,
+                              float[] gradLogp) {
+        if (JCUBLAS_ERROR != null) {
+            throw new IllegalStateException(JCUBLAS_ERROR);
+        }
+        requireOpen();
+        current();
+        int n = tokens.length;
+        int chunk = Math.min(chunkRows, n);
+        double invT = 1.0 / temperature;
+        cublasHandle blas = new cublasHandle();
+        JCublas2.cublasCreate(blas);
+        try (Arena arena = Arena.ofConfined(); Buffers bufs = new Buffers()) {
+            JCublas2.cublasSetStream(blas, new cudaStream_t(stream));
+            MemorySegment x = arena.allocateFrom(ValueLayout.JAVA_FLOAT, hidden);
+            for (int r = 0; mask != null && r < n; r++) {
+                if (!mask[r]) {
+                    x.asSlice(4L * r * h, 4L * h).fill((byte) 0);
+                }
+            }
+            DeviceBuffer dX = upload(bufs, arena, x);
+            DeviceBuffer dW = upload(bufs, arena, weight);
+            DeviceBuffer dB = upload(bufs, arena, bias);
+            DeviceBuffer dTokens = upload(bufs, arena, arena.allocateFrom(ValueLayout.JAVA_INT, tokens));
+            DeviceBuffer dMask = mask == null ? null : upload(bufs, arena, LossStruct.bytes(arena, mask));
+            DeviceBuffer dLogits = bufs.alloc(4L * chunk * vocab);
+            Pointer one = Pointer.to(new float[] {1f});
+            Pointer zero = Pointer.to(new float[] {0f});
+            if (forward == null) {
+                DeviceBuffer dLogp = bufs.alloc(4L * n);
+                DeviceBuffer dLse = bufs.alloc(8L * n);
+                for (int r0 = 0; r0 < n; r0 += chunk) {
+                    int c = Math.min(chunk, n - r0);
+                    JCublas2.cublasSgemm(blas, cublasOperation.CUBLAS_OP_T, cublasOperation.CUBLAS_OP_N, vocab, c, h,
+                            one, dW.ptr, h, dX.ptr.withByteOffset(4L * r0 * h), h, zero, dLogits.ptr, vocab);
+                    launch(logitsForward, c, dLogits, dB, dTokens.ptr.withByteOffset(4L * r0),
+                            dMask == null ? null : dMask.ptr.withByteOffset(r0), vocab, invT,
+                            dLogp.ptr.withByteOffset(4L * r0), dLse.ptr.withByteOffset(8L * r0));
+                }
+                MemorySegment logp = arena.allocate(ValueLayout.JAVA_FLOAT, n);
+                MemorySegment lse = arena.allocate(ValueLayout.JAVA_DOUBLE, n);
+                download(dLogp, logp);
+                download(dLse, lse);
+                JCudaDriver.cuStreamSynchronize(stream);
+                return (T) new LogitsLogProbs.Forward(logp.toArray(ValueLayout.JAVA_FLOAT),
+                        lse.toArray(ValueLayout.JAVA_DOUBLE));
+            }
+            DeviceBuffer dLse = upload(bufs, arena, forward.logSumExp());
+            DeviceBuffer dGradLogp = upload(bufs, arena, gradLogp);
+            DeviceBuffer dGradX = bufs.alloc(4L * n * h);
+            DeviceBuffer dGradW = bufs.alloc(4L * vocab * h);
+            DeviceBuffer dGradB = bias == null ? null : bufs.alloc(4L * vocab);
+            float[] ones = new float[chunk];
+            java.util.Arrays.fill(ones, 1f);
+            DeviceBuffer dOnes = bias == null ? null : upload(bufs, arena, ones);
+            for (int r0 = 0; r0 < n; r0 += chunk) {
+                int c = Math.min(chunk, n - r0);
+                Pointer beta = r0 > 0 ? one : zero; // ∂W and ∂b accumulate after the first chunk
+                CUdeviceptr xr = dX.ptr.withByteOffset(4L * r0 * h);
+                JCublas2.cublasSgemm(blas, cublasOperation.CUBLAS_OP_T, cublasOperation.CUBLAS_OP_N, vocab, c, h, one,
+                        dW.ptr, h, xr, h, zero, dLogits.ptr, vocab);
+                launch(logitsBackward, c, dLogits, dB, dTokens.ptr.withByteOffset(4L * r0),
+                        dMask == null ? null : dMask.ptr.withByteOffset(r0), vocab, invT,
+                        dLse.ptr.withByteOffset(8L * r0), dGradLogp.ptr.withByteOffset(4L * r0), dLogits);
+                JCublas2.cublasSgemm(blas, cublasOperation.CUBLAS_OP_N, cublasOperation.CUBLAS_OP_N, h, c, vocab, one,
+                        dW.ptr, h, dLogits.ptr, vocab, zero, dGradX.ptr.withByteOffset(4L * r0 * h), h);
+                JCublas2.cublasSgemm(blas, cublasOperation.CUBLAS_OP_N, cublasOperation.CUBLAS_OP_T, h, vocab, c, one,
+                        xr, h, dLogits.ptr, vocab, beta, dGradW.ptr, h);
+                if (dGradB != null) {
+                    JCublas2.cublasSgemv(blas, cublasOperation.CUBLAS_OP_N, vocab, c, one, dLogits.ptr, vocab,
+                            dOnes.ptr, 1, beta, dGradB.ptr, 1);
+                }
+            }
+            MemorySegment gx = arena.allocate(ValueLayout.JAVA_FLOAT, (long) n * h);
+            MemorySegment gw = arena.allocate(ValueLayout.JAVA_FLOAT, (long) vocab * h);
+            MemorySegment gb = dGradB == null ? null : arena.allocate(ValueLayout.JAVA_FLOAT, vocab);
+            download(dGradX, gx);
+            download(dGradW, gw);
+            if (gb != null) {
+                download(dGradB, gb);
+            }
+            JCudaDriver.cuStreamSynchronize(stream);
+            return (T) new FusedLinearLogProbs.Gradients(gx.toArray(ValueLayout.JAVA_FLOAT),
+                    gw.toArray(ValueLayout.JAVA_FLOAT), gb == null ? null : gb.toArray(ValueLayout.JAVA_FLOAT));
+        } finally {
+            JCublas2.cublasDestroy(blas);
         }
     }
 

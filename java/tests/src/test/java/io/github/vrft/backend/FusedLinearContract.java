@@ -1,0 +1,90 @@
+package io.github.vrft.backend;
+
+import io.github.vrft.grpo.FusedLinearLogProbs;
+import io.github.vrft.grpo.FusedLinearLogProbsTest;
+import io.github.vrft.grpo.LogitsLogProbs;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A device's fused linear log-prob (cuBLAS GEMMs around the log-softmax kernels) against the CPU's
+ * {@link FusedLinearLogProbs}: both compute the products in float32 in their own order, so logp agrees within 1e-5
+ * and each gradient within 1e-5 of its array's largest entry (docs/grpo.md §15), across several chunks, with a bias,
+ * masked positions whose hidden states hold NaN (they must add nothing), and vocabularies that are not multiples of a
+ * block; arguments are checked before anything native runs, and device memory is where it was after many calls.
+ */
+public abstract class FusedLinearContract {
+    /** The device path under test. */
+    protected interface FusedLinear {
+        LogitsLogProbs.Forward forward(float[] hidden, float[] weight, float[] bias, int h, int[] tokens,
+                                       boolean[] mask, float temperature, int chunkRows);
+
+        FusedLinearLogProbs.Gradients backward(float[] hidden, float[] weight, float[] bias, int h, int[] tokens,
+                                               boolean[] mask, float temperature, int chunkRows,
+                                               LogitsLogProbs.Forward forward, float[] gradLogp);
+
+        /** Device memory in use in bytes, by the device's own account (for the balance over many calls). */
+        long deviceMemoryInUse();
+    }
+
+    protected abstract FusedLinear device();
+
+    @Test
+    void matchesTheCpuAcrossChunksWithABiasAndMaskedPositions() {
+        for (boolean bias : new boolean[] {false, true}) {
+            int h = 24;
+            FusedLinearLogProbsTest.Case c = FusedLinearLogProbsTest.random(bias ? 31 : 32, 45, h,
+                    Emulation.size(32_771, 1_027), bias, true);
+            float[] x = c.x();
+            int[] tokens = c.tokens();
+            boolean[] mask = c.mask();
+            int n = tokens.length;
+            for (int i = 0; i < n; i++) {
+                if (!mask[i]) {
+                    x[i * h] = Float.NaN; // a masked position's hidden state is not read into anything
+                }
+            }
+            LogitsLogProbs.Forward cpu = FusedLinearLogProbs.forward(x, c.w(), c.b(), h, tokens, mask, 0.7f, 16);
+            LogitsLogProbs.Forward dev = device().forward(x, c.w(), c.b(), h, tokens, mask, 0.7f, 16);
+            for (int i = 0; i < n; i++) {
+                assertEquals(cpu.logp()[i], dev.logp()[i], 1e-5, "logp " + i);
+            }
+            FusedLinearLogProbs.Gradients gc = FusedLinearLogProbs.backward(x, c.w(), c.b(), h, tokens, mask, 0.7f, 16,
+                    cpu, c.g());
+            FusedLinearLogProbs.Gradients gd = device().backward(x, c.w(), c.b(), h, tokens, mask, 0.7f, 16, dev,
+                    c.g());
+            FusedLinearLogProbsTest.assertClose(gc.hidden(), gd.hidden(), "∂hidden");
+            FusedLinearLogProbsTest.assertClose(gc.weight(), gd.weight(), "∂W");
+            if (bias) {
+                FusedLinearLogProbsTest.assertClose(gc.bias(), gd.bias(), "∂b");
+            } else {
+                assertNull(gd.bias());
+            }
+            for (int i = 0; i < n; i++) {
+                for (int k = 0; !mask[i] && k < h; k++) {
+                    assertEquals(0f, gd.hidden()[i * h + k], 0f, "masked ∂hidden row " + i);
+                }
+            }
+        }
+    }
+
+    @Test
+    void badArgumentsAreRejectedAndDeviceMemoryIsBalanced() {
+        String m = assertThrows(IllegalArgumentException.class, () -> device().forward(new float[6], new float[12],
+                null, 3, new int[] {0, 9}, null, 1f, 4)).getMessage();
+        assertTrue(m.startsWith("tokens[1]"), m);
+        device().forward(new float[6], new float[12], new float[4], 3, new int[] {0, 3}, null, 1f, 1); // warm-up
+        long before = device().deviceMemoryInUse();
+        for (int k = 0; k < 20; k++) {
+            LogitsLogProbs.Forward f = device().forward(new float[6], new float[12], new float[4], 3, new int[] {0, 3},
+                    null, 1f, 1);
+            device().backward(new float[6], new float[12], new float[4], 3, new int[] {0, 3}, null, 1f, 1, f,
+                    new float[] {1, -1});
+        }
+        assertEquals(before, device().deviceMemoryInUse(), "device memory in use after 20 fused calls");
+    }
+}
