@@ -3,7 +3,7 @@
 
     benchmarks/logits/bench.py            4,096 x 32,768 and 1,024 x 151,936 (Qwen2.5-VL's vocabulary), 5 timed calls
     benchmarks/logits/bench.py --quick    256 x 32,768, 2 calls (a smoke test: benchmarks/target/logits-quick)
-    benchmarks/logits/bench.py --fused    the fused linear log-prob: 512 x 512 x 32,768 (N x H x V), chunks of 128
+    benchmarks/logits/bench.py --fused    the fused linear log-prob: 512 x 512 x 32,768 and 2,048 x 256 x 32,768 (N x H x V), chunks of 128
 
 For each shape, `io.github.vrft.bench.LogitsRun` generates the logits, tokens and dL/dlogp (seeded), writes them as
 .npy, and times LogitsLogProbs.forward + backward (median of the timed calls after two warm-up calls; every core),
@@ -113,7 +113,7 @@ def main():
     ap.add_argument("--out", default=os.path.join(ROOT, "benchmarks", "results"))
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--fused", action="store_true", help="the fused linear log-prob instead (N x H x V shapes)")
-    ap.add_argument("--fused-shapes", default="512x512x32768")
+    ap.add_argument("--fused-shapes", default="512x512x32768,2048x256x32768")
     ap.add_argument("--chunk", type=int, default=128)
     a = ap.parse_args()
     if a.quick:
