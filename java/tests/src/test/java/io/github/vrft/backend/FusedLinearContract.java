@@ -19,19 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 public abstract class FusedLinearContract {
     /** The device path under test. */
-    protected interface FusedLinear {
-        LogitsLogProbs.Forward forward(float[] hidden, float[] weight, float[] bias, int h, int[] tokens,
-                                       boolean[] mask, float temperature, int chunkRows);
-
-        FusedLinearLogProbs.Gradients backward(float[] hidden, float[] weight, float[] bias, int h, int[] tokens,
-                                               boolean[] mask, float temperature, int chunkRows,
-                                               LogitsLogProbs.Forward forward, float[] gradLogp);
-
-        /** Device memory in use in bytes, by the device's own account (for the balance over many calls). */
-        long deviceMemoryInUse();
-    }
-
-    protected abstract FusedLinear device();
+    protected abstract FusedLinearBackend device();
 
     @Test
     void matchesTheCpuAcrossChunksWithABiasAndMaskedPositions() {
@@ -49,13 +37,13 @@ public abstract class FusedLinearContract {
                 }
             }
             LogitsLogProbs.Forward cpu = FusedLinearLogProbs.forward(x, c.w(), c.b(), h, tokens, mask, 0.7f, 16);
-            LogitsLogProbs.Forward dev = device().forward(x, c.w(), c.b(), h, tokens, mask, 0.7f, 16);
+            LogitsLogProbs.Forward dev = device().fusedLinearForward(x, c.w(), c.b(), h, tokens, mask, 0.7f, 16);
             for (int i = 0; i < n; i++) {
                 assertEquals(cpu.logp()[i], dev.logp()[i], 1e-5, "logp " + i);
             }
             FusedLinearLogProbs.Gradients gc = FusedLinearLogProbs.backward(x, c.w(), c.b(), h, tokens, mask, 0.7f, 16,
                     cpu, c.g());
-            FusedLinearLogProbs.Gradients gd = device().backward(x, c.w(), c.b(), h, tokens, mask, 0.7f, 16, dev,
+            FusedLinearLogProbs.Gradients gd = device().fusedLinearBackward(x, c.w(), c.b(), h, tokens, mask, 0.7f, 16, dev,
                     c.g());
             FusedLinearLogProbsTest.assertClose(gc.hidden(), gd.hidden(), "∂hidden");
             FusedLinearLogProbsTest.assertClose(gc.weight(), gd.weight(), "∂W");
@@ -74,15 +62,15 @@ public abstract class FusedLinearContract {
 
     @Test
     void badArgumentsAreRejectedAndDeviceMemoryIsBalanced() {
-        String m = assertThrows(IllegalArgumentException.class, () -> device().forward(new float[6], new float[12],
+        String m = assertThrows(IllegalArgumentException.class, () -> device().fusedLinearForward(new float[6], new float[12],
                 null, 3, new int[] {0, 9}, null, 1f, 4)).getMessage();
         assertTrue(m.startsWith("tokens[1]"), m);
-        device().forward(new float[6], new float[12], new float[4], 3, new int[] {0, 3}, null, 1f, 1); // warm-up
+        device().fusedLinearForward(new float[6], new float[12], new float[4], 3, new int[] {0, 3}, null, 1f, 1); // warm-up
         long before = device().deviceMemoryInUse();
         for (int k = 0; k < 20; k++) {
-            LogitsLogProbs.Forward f = device().forward(new float[6], new float[12], new float[4], 3, new int[] {0, 3},
+            LogitsLogProbs.Forward f = device().fusedLinearForward(new float[6], new float[12], new float[4], 3, new int[] {0, 3},
                     null, 1f, 1);
-            device().backward(new float[6], new float[12], new float[4], 3, new int[] {0, 3}, null, 1f, 1, f,
+            device().fusedLinearBackward(new float[6], new float[12], new float[4], 3, new int[] {0, 3}, null, 1f, 1, f,
                     new float[] {1, -1});
         }
         assertEquals(before, device().deviceMemoryInUse(), "device memory in use after 20 fused calls");

@@ -1,6 +1,7 @@
 package io.github.vrft.backend.jcuda;
 
 import io.github.vrft.backend.DeviceBackend;
+import io.github.vrft.backend.FusedLinearBackend;
 import io.github.vrft.backend.device.LossStruct;
 import io.github.vrft.box.DetectionMatch;
 import io.github.vrft.grpo.DeviceLossConfig;
@@ -38,7 +39,7 @@ import java.util.List;
  *
  * <p>Checks, modes without kernels and the CPU fallback are {@link DeviceBackend}'s; this class only marshals.
  */
-public final class JCudaBackend extends DeviceBackend {
+public final class JCudaBackend extends DeviceBackend implements FusedLinearBackend {
     private static final int BLOCK = 256;
 
     private final CUcontext context = new CUcontext();
@@ -346,6 +347,12 @@ public final class JCudaBackend extends DeviceBackend {
         }
     }
 
+    /** The bytes of this process's live device buffers ({@link DeviceBuffer#liveBytes()}). */
+    @Override
+    public long deviceMemoryInUse() {
+        return DeviceBuffer.liveBytes();
+    }
+
     /** "JCublas2 (libcublas.so.12)" when the fused linear path can run here, else why not. */
     public static String cublas() {
         return JCUBLAS_ERROR == null ? "JCublas2 (libcublas.so.12)" : JCUBLAS_ERROR;
@@ -359,6 +366,7 @@ public final class JCudaBackend extends DeviceBackend {
      * @throws IllegalArgumentException naming the argument at fault, before anything native runs
      * @throws IllegalStateException    where JCublas cannot load ({@link #cublas()} says why)
      */
+    @Override
     public synchronized LogitsLogProbs.Forward fusedLinearForward(float[] hidden, float[] weight, float[] bias,
                                                                int hiddenSize, int[] tokens, boolean[] mask,
                                                                float temperature, int chunkRows) {
@@ -377,6 +385,7 @@ public final class JCudaBackend extends DeviceBackend {
      * @throws IllegalArgumentException naming the argument at fault, before anything native runs
      * @throws IllegalStateException    where JCublas cannot load
      */
+    @Override
     public synchronized FusedLinearLogProbs.Gradients fusedLinearBackward(float[] hidden, float[] weight, float[] bias,
                                                                        int hiddenSize, int[] tokens, boolean[] mask,
                                                                        float temperature, int chunkRows,

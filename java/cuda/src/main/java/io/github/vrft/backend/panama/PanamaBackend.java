@@ -3,6 +3,7 @@ package io.github.vrft.backend.panama;
 import io.github.vrft.Checks;
 import io.github.vrft.backend.Backend;
 import io.github.vrft.backend.DeviceBackend;
+import io.github.vrft.backend.FusedLinearBackend;
 import io.github.vrft.backend.device.LossStruct;
 import io.github.vrft.backend.RewardStep;
 import io.github.vrft.box.DetectionMatch;
@@ -27,7 +28,7 @@ import java.lang.foreign.ValueLayout;
  * again). One instance holds one context (device and stream); its calls are serialized, so it is
  * thread-safe.
  */
-public final class PanamaBackend extends DeviceBackend {
+public final class PanamaBackend extends DeviceBackend implements FusedLinearBackend {
     private final MemorySegment ctx;
 
     private PanamaBackend(MemorySegment ctx) {
@@ -285,6 +286,7 @@ public final class PanamaBackend extends DeviceBackend {
      * @throws IllegalArgumentException naming the argument at fault, before anything native runs
      * @throws IllegalStateException    when cuBLAS cannot be loaded ({@link #cublas()} says why)
      */
+    @Override
     public synchronized LogitsLogProbs.Forward fusedLinearForward(float[] hidden, float[] weight, float[] bias,
                                                                int hiddenSize, int[] tokens, boolean[] mask,
                                                                float temperature, int chunkRows) {
@@ -305,6 +307,7 @@ public final class PanamaBackend extends DeviceBackend {
      * @throws IllegalArgumentException naming the argument at fault, before anything native runs
      * @throws IllegalStateException    when cuBLAS cannot be loaded
      */
+    @Override
     public synchronized FusedLinearLogProbs.Gradients fusedLinearBackward(float[] hidden, float[] weight, float[] bias,
                                                                        int hiddenSize, int[] tokens, boolean[] mask,
                                                                        float temperature, int chunkRows,
@@ -320,6 +323,13 @@ public final class PanamaBackend extends DeviceBackend {
                 chunkRows)) {
             return d.backward(temperature, forward.logSumExp(), gradLogp, bias != null);
         }
+    }
+
+    /** Total less free memory of the device ({@link #memoryInfo()}). */
+    @Override
+    public long deviceMemoryInUse() {
+        long[] freeTotal = memoryInfo();
+        return freeTotal[1] - freeTotal[0];
     }
 
     /** The cuBLAS library the fused linear path uses, or why it has none. */

@@ -1,9 +1,8 @@
 package io.github.vrft.backend.jcuda;
 
 import io.github.vrft.backend.Emulation;
+import io.github.vrft.backend.FusedLinearBackend;
 import io.github.vrft.backend.FusedLinearContract;
-import io.github.vrft.grpo.FusedLinearLogProbs;
-import io.github.vrft.grpo.LogitsLogProbs;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.condition.EnabledIf;
@@ -36,24 +35,7 @@ class JCudaFusedLinearGpuTest extends FusedLinearContract {
     }
 
     @Override
-    protected FusedLinear device() {
-        return new FusedLinear() {
-            @Override
-            public LogitsLogProbs.Forward forward(float[] x, float[] w, float[] b, int h, int[] t, boolean[] m,
-                                                  float tau, int chunk) {
-                return backend.fusedLinearForward(x, w, b, h, t, m, tau, chunk);
-            }
-
-            @Override
-            public FusedLinearLogProbs.Gradients backward(float[] x, float[] w, float[] b, int h, int[] t, boolean[] m,
-                                                          float tau, int chunk, LogitsLogProbs.Forward f, float[] g) {
-                return backend.fusedLinearBackward(x, w, b, h, t, m, tau, chunk, f, g);
-            }
-
-            @Override
-            public long deviceMemoryInUse() {
-                return DeviceBuffer.liveBytes();
-            }
-        };
+    protected FusedLinearBackend device() {
+        return backend;
     }
 }

@@ -1,9 +1,8 @@
 package io.github.vrft.backend.panama;
 
 import io.github.vrft.backend.Emulation;
+import io.github.vrft.backend.FusedLinearBackend;
 import io.github.vrft.backend.FusedLinearContract;
-import io.github.vrft.grpo.FusedLinearLogProbs;
-import io.github.vrft.grpo.LogitsLogProbs;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.condition.EnabledIf;
@@ -35,25 +34,7 @@ class PanamaFusedLinearGpuTest extends FusedLinearContract {
     }
 
     @Override
-    protected FusedLinear device() {
-        return new FusedLinear() {
-            @Override
-            public LogitsLogProbs.Forward forward(float[] x, float[] w, float[] b, int h, int[] t, boolean[] m,
-                                                  float tau, int chunk) {
-                return backend.fusedLinearForward(x, w, b, h, t, m, tau, chunk);
-            }
-
-            @Override
-            public FusedLinearLogProbs.Gradients backward(float[] x, float[] w, float[] b, int h, int[] t, boolean[] m,
-                                                          float tau, int chunk, LogitsLogProbs.Forward f, float[] g) {
-                return backend.fusedLinearBackward(x, w, b, h, t, m, tau, chunk, f, g);
-            }
-
-            @Override
-            public long deviceMemoryInUse() {
-                long[] freeTotal = backend.memoryInfo();
-                return freeTotal[1] - freeTotal[0];
-            }
-        };
+    protected FusedLinearBackend device() {
+        return backend;
     }
 }
