@@ -64,7 +64,8 @@ class ParserFuzzTest {
         int p = (in.selector() & 3) % 3;
         Task task = VISUAL_TASKS[((in.selector() >> 2) & 3) % 3];
         RewardScorer scorer = p == 0 ? VISUAL_RFT : p == 1 ? VISUAL_RFT_GATE : VISUAL_STRICT;
-        RewardScore s = timed("visualRftAnswers", data, in, () -> scorer.score(task, in.completion(), in.solution()));
+        RewardScore s = timed("visualRftAnswers", data, in, BUDGET_NANOS,
+                () -> scorer.score(task, in.completion(), in.solution()));
         RewardRanges.check(task, VISUAL[p], null, s, in.describe());
     }
 
@@ -84,7 +85,12 @@ class ParserFuzzTest {
             default -> VlmR1Inputs.method(acc[k % acc.length]).withCompletionTokens(k >= acc.length ? k * 97 : null);
         };
         RewardScorer scorer = strict ? VLM_STRICT : VLM_R1;
-        RewardScore s = timed("vlmR1Answers", data, in, () -> scorer.score(task, in.completion(), in.solution(), inputs));
+        // ACCURACY can end in the Levenshtein ratio of two long answers: the documented limit (README, "Reliability":
+        // about 10 ms for two 32,000-character answers that differ throughout, O(n·m/63) word steps), which
+        // DegenerateGenerationsTest bounds at twice the budget; a CI fuzz round met it at 11.7 ms (2026-12-07)
+        long budget = task == Task.ACCURACY ? 2 * BUDGET_NANOS : BUDGET_NANOS;
+        RewardScore s = timed("vlmR1Answers", data, in, budget,
+                () -> scorer.score(task, in.completion(), in.solution(), inputs));
         RewardRanges.check(task, strict ? Profile.STRICT : Profile.VLM_R1, inputs.method(), s, in.describe());
     }
 
@@ -185,23 +191,24 @@ class ParserFuzzTest {
      * times over; there the input is saved and judged uninstrumented afterwards (fuzz/run does it), with the
      * same 10 ms budget.
      */
-    private static RewardScore timed(String target, byte[] data, FuzzInput in, Supplier<RewardScore> call) {
+    private static RewardScore timed(String target, byte[] data, FuzzInput in, long budgetNanos,
+                                     Supplier<RewardScore> call) {
         long t0 = System.nanoTime();
         RewardScore s = call.get();
         long best = System.nanoTime() - t0;
         long retriesFrom = System.nanoTime();
-        for (int i = 0; best > BUDGET_NANOS && data.length <= MAX_INPUT
+        for (int i = 0; best > budgetNanos && data.length <= MAX_INPUT
                 && (i < 9 || (!FUZZING && System.nanoTime() - retriesFrom < WARM_UP_NANOS)); i++) {
             t0 = System.nanoTime();
             call.get();
             best = Math.min(best, System.nanoTime() - t0);
         }
-        if (data.length <= MAX_INPUT && best > BUDGET_NANOS) {
+        if (data.length <= MAX_INPUT && best > budgetNanos) {
             if (FUZZING) {
                 saveSlow(target, data);
             } else {
-                throw new AssertionError(String.format("%.1f ms (budget 10 ms) for %d bytes: %s", best / 1e6, data.length,
-                        in.describe()));
+                throw new AssertionError(String.format("%.1f ms (budget %.0f ms) for %d bytes: %s", best / 1e6,
+                        budgetNanos / 1e6, data.length, in.describe()));
             }
         }
         return s;
