@@ -14,7 +14,7 @@ public interface FusedLinearBackend {
      * {@link FusedLinearLogProbs#forward} on the device.
      *
      * @throws IllegalArgumentException naming the argument at fault
-     * @throws IllegalStateException    where the BLAS library cannot be loaded ({@link #cublas()} says why)
+     * @throws IllegalStateException    where the BLAS library cannot be loaded (the backend's {@code cublas()} says why)
      */
     LogitsLogProbs.Forward fusedLinearForward(float[] hidden, float[] weight, float[] bias, int hiddenSize, int[] tokens,
                                               boolean[] mask, float temperature, int chunkRows);
