@@ -469,13 +469,8 @@ extern "C" int vrft_logits_forward(vrft_context* ctx, long long rows, int vocab,
     if (h_mask) VRFT_CUDA(upload(&d_mask, h_mask, rows, ctx->stream));
     VRFT_CUDA(scratch(&d_logp, rows, ctx->stream));
     VRFT_CUDA(scratch(&d_lse, rows, ctx->stream));
-    if (rows > 0) {
-        VRFT_KERNELS_BEGIN();
-        vrft_logits_forward_kernel<<<(unsigned)rows, VRFT_LOGITS_THREADS, 0, ctx->stream>>>(
-            d_logits, NULL, d_tokens, d_mask, vocab, 1.0 / temperature, d_logp, d_lse);
-        VRFT_CUDA(cudaGetLastError());
-        VRFT_KERNELS_END();
-    }
+    status = vrft_logits_forward_device(ctx, rows, vocab, temperature, d_logits, NULL, d_tokens, d_mask, d_logp, d_lse);
+    if (status != VRFT_OK) goto done;
     VRFT_CUDA(download(h_logp, d_logp, rows, ctx->stream));
     VRFT_CUDA(download(h_lse, d_lse, rows, ctx->stream));
     VRFT_CUDA(cudaStreamSynchronize(ctx->stream));
@@ -510,13 +505,9 @@ extern "C" int vrft_logits_backward(vrft_context* ctx, long long rows, int vocab
     VRFT_CUDA(upload(&d_lse, h_lse, rows, ctx->stream));
     VRFT_CUDA(upload(&d_glogp, h_grad_logp, rows, ctx->stream));
     VRFT_CUDA(scratch(&d_grad, rows * vocab, ctx->stream));
-    if (rows > 0) {
-        VRFT_KERNELS_BEGIN();
-        vrft_logits_backward_kernel<<<(unsigned)rows, VRFT_LOGITS_THREADS, 0, ctx->stream>>>(
-            d_logits, NULL, d_tokens, d_mask, vocab, 1.0 / temperature, d_lse, d_glogp, d_grad);
-        VRFT_CUDA(cudaGetLastError());
-        VRFT_KERNELS_END();
-    }
+    status = vrft_logits_backward_device(ctx, rows, vocab, temperature, d_logits, NULL, d_tokens, d_mask, d_lse, d_glogp,
+                                         d_grad);
+    if (status != VRFT_OK) goto done;
     VRFT_CUDA(download(h_grad, d_grad, rows * vocab, ctx->stream));
     VRFT_CUDA(cudaStreamSynchronize(ctx->stream));
 done:

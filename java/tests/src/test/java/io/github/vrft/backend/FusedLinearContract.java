@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * A device's fused linear log-prob (cuBLAS GEMMs around the log-softmax kernels) against the CPU's
@@ -16,13 +17,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * and each gradient within 1e-5 of its array's largest entry (docs/grpo.md §15), across several chunks, with a bias,
  * masked positions whose hidden states hold NaN (they must add nothing), and vocabularies that are not multiples of a
  * block; arguments are checked before anything native runs, and device memory is where it was after many calls.
+ * A GPU test class implements it beside its {@link BackendContract}; the tests are skipped, saying why, where the
+ * backend's BLAS library is not loaded.
  */
-public abstract class FusedLinearContract {
+public interface FusedLinearContract {
     /** The device path under test. */
-    protected abstract FusedLinearBackend device();
+    FusedLinearBackend device();
+
+    /** Null where the backend's BLAS library is loaded, else why not (the fused linear tests are then skipped). */
+    String blasUnavailable();
 
     @Test
-    void matchesTheCpuAcrossChunksWithABiasAndMaskedPositions() {
+    default void fusedLinearMatchesTheCpuAcrossChunksWithABiasAndMaskedPositions() {
+        assumeTrue(blasUnavailable() == null, this::blasUnavailable);
         for (boolean bias : new boolean[] {false, true}) {
             int h = 24;
             FusedLinearLogProbsTest.Case c = FusedLinearLogProbsTest.random(bias ? 31 : 32, 45, h,
@@ -61,7 +68,8 @@ public abstract class FusedLinearContract {
     }
 
     @Test
-    void badArgumentsAreRejectedAndDeviceMemoryIsBalanced() {
+    default void fusedLinearRejectsBadArgumentsAndBalancesDeviceMemory() {
+        assumeTrue(blasUnavailable() == null, this::blasUnavailable);
         String m = assertThrows(IllegalArgumentException.class, () -> device().fusedLinearForward(new float[6], new float[12],
                 null, 3, new int[] {0, 9}, null, 1f, 4)).getMessage();
         assertTrue(m.startsWith("tokens[1]"), m);

@@ -3,6 +3,8 @@ package io.github.vrft.backend.jcuda;
 import io.github.vrft.backend.Backend;
 import io.github.vrft.backend.BackendContract;
 import io.github.vrft.backend.Emulation;
+import io.github.vrft.backend.FusedLinearBackend;
+import io.github.vrft.backend.FusedLinearContract;
 import io.github.vrft.grpo.LossOptions;
 import io.github.vrft.grpo.TokenBatch;
 import io.github.vrft.grpo.TrlLossOptions;
@@ -14,12 +16,12 @@ import org.junit.jupiter.api.condition.EnabledIf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * The jcuda backend against the CPU backend (the oracle): {@link BackendContract}, plus its device-memory
- * accounting. Runs only where {@link JCudaProbe} finds a usable GPU, or on the CUDA host emulation (Maven's
+ * The jcuda backend against the CPU backend (the oracle): {@link BackendContract}, {@link FusedLinearContract}
+ * (cuBLAS through JCublas, where libcublas.so.12 loads), plus its device-memory accounting. Runs only where {@link JCudaProbe} finds a usable GPU, or on the CUDA host emulation (Maven's
  * emulated-gpu run); elsewhere JUnit reports every test here as skipped, with the reason in the output.
  */
 @EnabledIf("gpu")
-class JCudaBackendGpuTest extends BackendContract {
+class JCudaBackendGpuTest extends BackendContract implements FusedLinearContract {
     static boolean gpu() {
         JCudaProbe.Status s = JCudaProbe.status();
         System.out.println(s.available() ? "JCudaBackendGpuTest runs on " + Emulation.where(s.device())
@@ -42,6 +44,16 @@ class JCudaBackendGpuTest extends BackendContract {
     @Override
     protected Backend backend() {
         return backend;
+    }
+
+    @Override
+    public FusedLinearBackend device() {
+        return backend;
+    }
+
+    @Override
+    public String blasUnavailable() {
+        return JCudaBackend.cublas().startsWith("JCublas2") ? null : JCudaBackend.cublas();
     }
 
     @Override

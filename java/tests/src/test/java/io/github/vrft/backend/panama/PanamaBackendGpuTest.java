@@ -3,6 +3,8 @@ package io.github.vrft.backend.panama;
 import io.github.vrft.backend.Backend;
 import io.github.vrft.backend.BackendContract;
 import io.github.vrft.backend.Emulation;
+import io.github.vrft.backend.FusedLinearBackend;
+import io.github.vrft.backend.FusedLinearContract;
 import io.github.vrft.box.PairwiseIou;
 import io.github.vrft.grpo.AdvantageFlavor;
 import io.github.vrft.grpo.GroupAdvantages;
@@ -24,12 +26,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
- * The panama backend against the CPU backend (the oracle): {@link BackendContract}, its off-heap
- * {@link MemorySegment} entry points, and device memory over many calls. Runs only where a GPU is usable or
+ * The panama backend against the CPU backend (the oracle): {@link BackendContract}, {@link FusedLinearContract}
+ * (cuBLAS through FFM), its off-heap {@link MemorySegment} entry points, and device memory over many calls. Runs only where a GPU is usable or
  * on the CUDA host emulation (Maven's emulated-gpu run); reported skipped elsewhere.
  */
 @EnabledIf("gpu")
-class PanamaBackendGpuTest extends BackendContract {
+class PanamaBackendGpuTest extends BackendContract implements FusedLinearContract {
     static boolean gpu() {
         PanamaProbe.Status s = PanamaProbe.status();
         System.out.println(s.available() ? "PanamaBackendGpuTest runs on " + Emulation.where("CUDA device 0")
@@ -52,6 +54,16 @@ class PanamaBackendGpuTest extends BackendContract {
     @Override
     protected Backend backend() {
         return backend;
+    }
+
+    @Override
+    public FusedLinearBackend device() {
+        return backend;
+    }
+
+    @Override
+    public String blasUnavailable() {
+        return Cublas.error();
     }
 
     @Override
