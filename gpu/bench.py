@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """gpu/bench.py: each vrft kernel against its PyTorch peer on the same data, in the same run (gpu/validate's bench).
 
-    python3 gpu/bench.py --lib PATH/libvrft.so --out bench.csv [--budget SECONDS] [--emulated]
+    python3 gpu/bench.py --lib PATH/libvrft.so --out bench.csv [--budget SECONDS] [--emulated] [--java-cmd JSON]
 
 The kernels are called through libvrft.so (ctypes, the C ABI of cuda/include/vrft.h) with kernel timing on
 (vrft_context_set_timing): the time is CUDA events around the op's kernels, host copies excluded, so it compares
@@ -10,7 +10,16 @@ least (each input read once, each output written once) over that time; a device-
 
 Peers: torchvision.ops.box_iou per sample and a padded batched IoU in PyTorch; TRL's dapo loss with k3 KL in eager
 PyTorch, forward and backward (autograd); log_softmax + gather in eager PyTorch with autograd; TRL's group advantage
-formula; Liger-Kernel's Triton GRPO loss where it is importable. Rows use the suite's CSV schema
+formula; Liger-Kernel's Triton GRPO loss where it is importable.
+
+The fused linear log-prob (hidden states and the lm_head weight to the chosen tokens' log-probs and back) is vrft's
+Java API, not one kernel: with --java-cmd (a JSON list: java, its flags and -cp, as gpu/validate runs it) the
+benchmark runs io.github.vrft.bench.FusedLinearRun --backend panama and --backend jcuda (host arrays in and out, so
+its wall time includes the copies of hidden and W to the device and of the gradients back; device memory polled by a
+second backend instance), against eager PyTorch (hidden @ W.T, log_softmax, gather, autograd) on resident data timed
+by CUDA events, the same from and back to host tensors timed by the wall clock, and Liger-Kernel's
+LigerFusedLinearGRPOLoss (beta 0, no reference model, not torch.compiled) where it is importable. Memory is counted
+beyond the inputs (hidden, W, tokens) on every side; the gradients count. Rows use the suite's CSV schema
 (op,implementation,backend,size_params,metric,value,unit,machine,date); notes go to stdout.
 
 --emulated: the CUDA host emulation's libvrft.so at tiny sizes, no PyTorch needed (CI checks the plumbing);
@@ -20,6 +29,7 @@ import argparse
 import csv
 import ctypes
 import datetime
+import json
 import os
 import random
 import statistics
@@ -376,6 +386,128 @@ def bench_logits(rows, vrft, n, vocab, reps, tau=0.7):
     del gx, gt, gg
 
 
+def liger_peer(rows, size, loss_class, hidden, weight, tokens, g, n, h, tau, reps, peak_of):
+    """Liger-Kernel's chunked fused linear GRPO loss (beta 0, no reference model, not compiled) on the same hidden
+    states and weight, as sequences of 512 tokens: its GRPO loss on top of the log-probs is a few elementwise ops."""
+    seqs = max(1, n // 512)
+    loss_fn = loss_class(beta=0.0, compiled=False, use_ref_model=False, chunk_size=1, temperature=tau)
+    adv = torch.randn(seqs, device="cuda", generator=g)
+    ids = tokens[:seqs * (n // seqs)].view(seqs, -1)
+    mask = torch.ones_like(ids)
+
+    def liger():
+        x = hidden[:ids.numel()].view(seqs, -1, h).detach().requires_grad_(True)
+        w = weight.detach().requires_grad_(True)
+        out = loss_fn(x, w, ids, mask, adv)
+        (out[0] if isinstance(out, tuple) else out).backward()
+        return x.grad, w.grad
+    ms, peak = peak_of(liger, lambda fn: cuda_time_ms(fn, reps))
+    lsize = size + f";liger-sequences={seqs}"
+    rows.add("fused_linear_logprobs", "liger-fused-linear-grpo", lsize + ";timing=cuda-events,resident", "time",
+             ms / 1e3, "s")
+    rows.add("fused_linear_logprobs", "liger-fused-linear-grpo", lsize + ";timing=cuda-events,resident",
+             "throughput", ids.numel() / (ms / 1e3), "tokens/s")
+    rows.add("fused_linear_logprobs", "liger-fused-linear-grpo", lsize, "peak_memory", peak, "bytes")
+    note(f"fused linear {size} Liger GRPO: {ms:.1f} ms, peak {peak / 2**20:.0f} MiB beyond the inputs")
+
+
+def bench_fused_linear(rows, java_cmd, n, h, vocab, chunk, reps, tau=0.7, timeout=120):
+    """vrft's fused linear path through both bindings (FusedLinearRun, a JVM of its own), then the PyTorch peers."""
+    size = f"tokens={n};hidden={h};vocab={vocab};chunk={chunk};tau={tau}"
+    input_bytes = 4 * (n * h + vocab * h + n)
+    failed = []
+    for backend in ("panama", "jcuda"):
+        cmd = java_cmd + ["io.github.vrft.bench.FusedLinearRun", str(n), str(h), str(vocab), str(chunk), str(tau),
+                          "-", str(reps), "--backend", backend]
+        try:
+            p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+        except subprocess.TimeoutExpired:
+            note(f"fused linear {backend}: over {timeout} s, not measured")
+            failed.append(backend)
+            continue
+        if p.returncode != 0:
+            why = (p.stderr.strip().splitlines() or ["exit %d" % p.returncode])[-1]
+            note(f"fused linear {backend}: not measured: {why}")
+            if backend == "panama":  # jcuda needs a CUDA 12 cuBLAS for JCublas; its absence is not a failure
+                failed.append(backend)
+            continue
+        v = json.loads(p.stdout.strip().splitlines()[-1])
+        t = v["forward_s"] + v["backward_s"]
+        impl = f"vrft-{backend}"
+        rows.add("fused_linear_logprobs", impl, size + ";timing=wall,host-arrays", "time", t, "s")
+        rows.add("fused_linear_logprobs", impl, size + ";timing=wall,host-arrays", "throughput", n / t, "tokens/s")
+        rows.add("fused_linear_logprobs", impl, size, "peak_memory", max(0, v["device_peak_bytes"] - input_bytes),
+                 "bytes")
+        note(f"fused linear {size} {backend}: {t * 1e3:.1f} ms (forward {v['forward_s'] * 1e3:.1f}), device peak "
+             f"{v['device_peak_bytes'] / 2**20:.0f} MiB with the inputs ({input_bytes / 2**20:.0f} MiB)")
+    if torch is None or not torch.cuda.is_available():
+        if failed:
+            raise RuntimeError("fused linear: " + ", ".join(failed) + " not measured")
+        return
+    g = torch.Generator(device="cuda").manual_seed(23)
+    hidden = torch.randn(n, h, device="cuda", generator=g)
+    weight = torch.randn(vocab, h, device="cuda", generator=g) / h ** 0.5
+    tokens = torch.randint(0, vocab, (n,), device="cuda", generator=g)
+    glogp = torch.randn(n, device="cuda", generator=g)
+    torch.cuda.synchronize()
+
+    def eager(x0=hidden, w0=weight):  # TRL's path from the lm_head: logits, log_softmax / T, gather, autograd
+        x = x0.detach().requires_grad_(True)
+        w = w0.detach().requires_grad_(True)
+        lp = torch.log_softmax((x @ w.T) / tau, dim=-1).gather(-1, tokens.unsqueeze(-1)).squeeze(-1)
+        (lp * glogp).sum().backward()
+        return x.grad, w.grad
+
+    def peak_of(fn, timing):
+        torch.cuda.empty_cache()
+        torch.cuda.reset_peak_memory_stats()
+        base = torch.cuda.memory_allocated()
+        ms = timing(fn)
+        return ms, torch.cuda.max_memory_allocated() - base
+
+    ms, peak = peak_of(eager, lambda fn: cuda_time_ms(fn, reps))
+    rows.add("fused_linear_logprobs", "torch-eager-matmul-log_softmax", size + ";timing=cuda-events,resident", "time",
+             ms / 1e3, "s")
+    rows.add("fused_linear_logprobs", "torch-eager-matmul-log_softmax", size + ";timing=cuda-events,resident",
+             "throughput", n / (ms / 1e3), "tokens/s")
+    rows.add("fused_linear_logprobs", "torch-eager-matmul-log_softmax", size, "peak_memory", peak, "bytes")
+    note(f"fused linear {size} torch eager: {ms:.1f} ms resident, peak {peak / 2**20:.0f} MiB beyond the inputs")
+    hidden_h, weight_h = hidden.cpu(), weight.cpu()
+
+    def from_host():  # what vrft's API does: host arrays to the device and the gradients back
+        gx, gw = eager(hidden_h.cuda(), weight_h.cuda())
+        return gx.cpu(), gw.cpu()
+
+    def wall_ms(fn):
+        fn()
+        times = []
+        for _ in range(reps):
+            torch.cuda.synchronize()
+            t0 = time.perf_counter()
+            fn()
+            torch.cuda.synchronize()
+            times.append((time.perf_counter() - t0) * 1e3)
+        return median_ms(times)
+    ms = wall_ms(from_host)
+    rows.add("fused_linear_logprobs", "torch-eager-matmul-log_softmax", size + ";timing=wall,host-arrays", "time",
+             ms / 1e3, "s")
+    rows.add("fused_linear_logprobs", "torch-eager-matmul-log_softmax", size + ";timing=wall,host-arrays",
+             "throughput", n / (ms / 1e3), "tokens/s")
+    note(f"fused linear {size} torch eager from host arrays: {ms:.1f} ms")
+    try:
+        from liger_kernel.chunked_loss import LigerFusedLinearGRPOLoss
+    except ImportError:
+        note("liger_kernel not importable: the Liger fused linear GRPO peer is skipped")
+    else:
+        try:  # an API that moved is a note, not a failed benchmark
+            liger_peer(rows, size, LigerFusedLinearGRPOLoss, hidden, weight, tokens, g, n, h, tau, reps, peak_of)
+        except Exception as e:
+            note(f"Liger fused linear GRPO failed: {type(e).__name__}: {e}")
+    del hidden, weight, tokens, glogp, hidden_h, weight_h
+    if failed:
+        raise RuntimeError("fused linear: " + ", ".join(failed) + " not measured")
+
+
 def bench_advantages(rows, vrft, n, group, reps):
     groups = n // group
     if torch is not None:
@@ -410,7 +542,9 @@ def main():
     p.add_argument("--out", required=True)
     p.add_argument("--budget", type=float, default=120, help="seconds; ops not begun by then are skipped")
     p.add_argument("--emulated", action="store_true")
+    p.add_argument("--java-cmd", help="JSON list: java, its flags and its -cp, to run FusedLinearRun")
     args = p.parse_args()
+    java_cmd = json.loads(args.java_cmd) if args.java_cmd else None
     global VRFT_LOSS_TRL_CLIPPED, VRFT_TRL_DAPO, VRFT_KL_NONE, VRFT_ADV_TRL_GROUP, VRFT_SUMS
     VRFT_LOSS_TRL_CLIPPED, VRFT_TRL_DAPO = abi_constant("VRFT_LOSS_TRL_CLIPPED"), abi_constant("VRFT_TRL_DAPO")
     VRFT_KL_NONE, VRFT_ADV_TRL_GROUP = abi_constant("VRFT_KL_NONE"), abi_constant("VRFT_ADV_TRL_GROUP")
@@ -426,6 +560,8 @@ def main():
                 lambda: bench_loss(rows, vrft, 4, 64, 2),
                 lambda: bench_logits(rows, vrft, 8, 1000, 2),
                 lambda: bench_advantages(rows, vrft, 64, 8, 2)]
+        if java_cmd:
+            plan.append(lambda: bench_fused_linear(rows, java_cmd, 16, 8, 1000, 8, 1))
     else:
         plan = ([lambda: bench_copy(rows, 1.0)] if gpu else []) + [
             lambda: bench_iou(rows, vrft, 4096, (1, 6), (0, 12), 5),
@@ -435,6 +571,8 @@ def main():
             lambda: bench_loss(rows, vrft, 1024, 16384, 5),
             lambda: bench_logits(rows, vrft, 4096, 32768, 5),
             lambda: bench_logits(rows, vrft, 1024, 151936, 5)]
+        if java_cmd:  # Qwen2.5-VL-3B's lm_head: H = 2,048, V = 151,936; 4,096 tokens in chunks of 1,024
+            plan.append(lambda: bench_fused_linear(rows, java_cmd, 4096, 2048, 151936, 1024, 3))
     failed = 0
     for k, op in enumerate(plan):
         if time.monotonic() - start > args.budget:

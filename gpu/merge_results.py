@@ -31,7 +31,7 @@ def kernel_table(rows):
     roof = max(copy) if copy else None
     by = {}
     for r in rows:
-        if r["op"] in ("device_copy", "reward_step"):
+        if r["op"] in ("device_copy", "reward_step", FUSED):
             continue
         size = ";".join(kv for kv in r["size_params"].split(";") if not kv.startswith(("timed_samples", "padded",
                                                                                          "pass=")))
@@ -56,6 +56,43 @@ def kernel_table(rows):
                 f"{frac:.0%}" if frac is not None else "–", name, f"{pthr:.4g}/s{unit}" if pthr else "–",
                 f"{thr / pthr:.1f}x" if thr and pthr else "–"))
     return "\n".join(lines), verdicts, roof
+
+
+FUSED = "fused_linear_logprobs"
+# Issue 19's target for the fused linear path: device memory beyond the inputs at most a quarter of eager PyTorch's.
+FUSED_MEMORY_TARGET = 0.25
+
+
+def fused_linear_table(rows):
+    """Per shape: each implementation's time (how it was timed), tokens/s and memory beyond the inputs; the verdicts
+    of the memory target (vrft's binding against eager PyTorch)."""
+    by = {}
+    for r in rows:
+        if r["op"] != FUSED:
+            continue
+        params = r["size_params"].split(";")
+        shape = ";".join(kv for kv in params if not kv.startswith(("timing=", "liger-")))
+        timing = next((kv.split("=", 1)[1] for kv in params if kv.startswith("timing=")), None)
+        m = by.setdefault(shape, {}).setdefault(r["implementation"], {})
+        if timing:
+            m.setdefault("timings", {}).setdefault(timing, {})[r["metric"]] = float(r["value"])
+        else:
+            m[r["metric"]] = float(r["value"])
+    lines = ["| size | implementation | timed | time | tokens/s | memory beyond the inputs |", "|---|---|---|---:|---:|---:|"]
+    verdicts = []
+    for shape, impls in sorted(by.items()):
+        torch_peak = impls.get("torch-eager-matmul-log_softmax", {}).get("peak_memory")
+        for impl, m in sorted(impls.items()):
+            peak = m.get("peak_memory")
+            for timing, t in sorted(m.get("timings", {}).items()):
+                lines.append("| %s | %s | %s | %s | %s | %s |" % (
+                    shape.replace(";", ", "), impl, timing.replace(",", ", "),
+                    f"{t['time'] * 1e3:.1f} ms" if "time" in t else "–",
+                    f"{t['throughput']:.4g}" if "throughput" in t else "–",
+                    f"{peak / 2**20:,.1f} MiB" if peak is not None else "–"))
+            if impl.startswith("vrft-") and peak is not None and torch_peak:
+                verdicts.append((shape, impl, peak / torch_peak, peak / torch_peak <= FUSED_MEMORY_TARGET))
+    return ("\n".join(lines) if by else ""), verdicts
 
 
 def call_cost_table(rows):
@@ -105,6 +142,15 @@ def merge(out, root, results=None, readme=None, allow_emulated=False):
                                        "machine", "date")])
     targets = "\n".join(f"- {op} ({size.replace(';', ', ')}): {frac:.0%} of the copy, target "
                         f"{TARGETS[op]:.0%}: {'met' if ok else 'NOT met'}" for op, size, frac, ok in verdicts)
+    fused, fused_verdicts = fused_linear_table(rows)
+    fused_targets = "\n".join(f"- {FUSED} {impl} ({shape.replace(';', ', ')}): {frac:.2f} of eager PyTorch's memory "
+                              f"beyond the inputs, target at most {FUSED_MEMORY_TARGET}: {'met' if ok else 'NOT met'}"
+                              for shape, impl, frac, ok in fused_verdicts)
+    fused_md = (f"The fused linear log-prob (vrft's Java API, host arrays in and out, so its wall time includes the "
+                f"copies to the device and back; the peers' resident times are CUDA events, their host-array time "
+                f"the wall clock; vrft's memory is the device's memory in use polled during the calls, PyTorch's "
+                f"its allocator's peak):\n\n{fused}\n\n{fused_targets or '- the memory target could not be judged'}"
+                f"\n\n" if fused else "")
     md = (f"## gpu_validation\n\n`gpu/validate --run` on {machine}, {date} (commit "
           f"{summary.get('prepared', {}).get('commit', '?')}"
           f"{', CUDA host emulation: these figures mean nothing' if summary.get('emulated') else ''}). "
@@ -114,7 +160,7 @@ def merge(out, root, results=None, readme=None, allow_emulated=False):
           f"{steps_table(summary)}\n\nGPU tests: {passed} passed, {failed} failed. compute-sanitizer over the C "
           f"self-test: memcheck {sanit['memcheck']}, racecheck {sanit['racecheck']}, synccheck "
           f"{sanit['synccheck']}.\n\n{table}\n\n{targets or '- no bandwidth target could be judged'}\n\n"
-          f"Java -> GPU cost per call (RewardStepBenchmark, JMH, 8 x 8 boxes per completion):\n\n"
+          f"{fused_md}Java -> GPU cost per call (RewardStepBenchmark, JMH, 8 x 8 boxes per completion):\n\n"
           f"{call_cost_table(rows)}\n")
     (results / "gpu.md").write_text(md)
     replace_section(results / "REPORT.md", md)
@@ -135,4 +181,7 @@ def merge(out, root, results=None, readme=None, allow_emulated=False):
     for op, size, frac, ok in verdicts:
         print(f"gpu/validate --merge: {op} {size}: {frac:.0%} of the copy, target {TARGETS[op]:.0%}: "
               f"{'met' if ok else 'NOT met'}")
+    for shape, impl, frac, ok in fused_verdicts:
+        print(f"gpu/validate --merge: {FUSED} {impl} {shape}: {frac:.2f} of PyTorch's memory, target "
+              f"{FUSED_MEMORY_TARGET}: {'met' if ok else 'NOT met'}")
     return 0
