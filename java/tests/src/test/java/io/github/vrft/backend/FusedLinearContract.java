@@ -5,6 +5,9 @@ import io.github.vrft.grpo.FusedLinearLogProbsTest;
 import io.github.vrft.grpo.LogitsLogProbs;
 import org.junit.jupiter.api.Test;
 
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -26,6 +29,9 @@ public interface FusedLinearContract {
 
     /** Null where the backend's BLAS library is loaded, else why not (the fused linear tests are then skipped). */
     String blasUnavailable();
+
+    /** A second instance of the backend under test (closed by the caller): it reads device memory during a call. */
+    Backend openAnother();
 
     @Test
     default void fusedLinearMatchesTheCpuAcrossChunksWithABiasAndMaskedPositions() {
@@ -82,5 +88,56 @@ public interface FusedLinearContract {
                     new float[] {1, -1});
         }
         assertEquals(before, device().deviceMemoryInUse(), "device memory in use after 20 fused calls");
+    }
+
+    /**
+     * Issue 19's memory claim on the device: while a forward and a backward run, the device's memory in use (read
+     * every 100 µs through a second instance, so that the reads do not wait for the calls) rises by no more than the
+     * inputs, the outputs and one chunk of {@code chunkRows × V} logits (plus the small per-row vectors, and on a real
+     * device cuBLAS's workspace and the allocator's page rounding), far below the materialized logits; and it rises
+     * by at least the chunk, so the polling saw the call.
+     */
+    @Test
+    default void fusedLinearHoldsOneChunkOfLogitsBeyondItsInputsAndOutputs() throws Exception {
+        assumeTrue(blasUnavailable() == null, this::blasUnavailable);
+        int n = Emulation.size(2_048, 96);
+        int h = Emulation.size(64, 16);
+        int vocab = Emulation.size(151_936, 4_099);
+        int chunk = Emulation.size(64, 8);
+        FusedLinearLogProbsTest.Case c = FusedLinearLogProbsTest.random(7, n, h, vocab, true, false);
+        long inputs = 4L * (n * h + (long) vocab * h + vocab + n);
+        long outputs = 4L * n + 8L * n + 4L * (n * h + (long) vocab * h + vocab);
+        long perRow = 16L * n + 4L * chunk; // log-sum-exp and ∂L/∂logp uploaded for the backward, the ones of ∂b
+        long chunkBytes = 4L * chunk * vocab;
+        long slack = Emulation.active() ? 64 << 10 : 96L << 20;
+        LogitsLogProbs.Forward warm = device().fusedLinearForward(c.x(), c.w(), c.b(), h, c.tokens(), null, 0.7f, chunk);
+        device().fusedLinearBackward(c.x(), c.w(), c.b(), h, c.tokens(), null, 0.7f, chunk, warm, c.g());
+        try (Backend second = openAnother()) {
+            FusedLinearBackend probe = (FusedLinearBackend) second;
+            long before = probe.deviceMemoryInUse();
+            AtomicLong peak = new AtomicLong(before);
+            Thread poll = Thread.ofPlatform().daemon().start(() -> {
+                while (!Thread.currentThread().isInterrupted()) {
+                    peak.accumulateAndGet(probe.deviceMemoryInUse(), Math::max);
+                    LockSupport.parkNanos(100_000);
+                }
+            });
+            try {
+                LogitsLogProbs.Forward f = device().fusedLinearForward(c.x(), c.w(), c.b(), h, c.tokens(), null, 0.7f,
+                        chunk);
+                device().fusedLinearBackward(c.x(), c.w(), c.b(), h, c.tokens(), null, 0.7f, chunk, f, c.g());
+            } finally {
+                poll.interrupt();
+                poll.join();
+            }
+            long rise = peak.get() - before;
+            long bound = inputs + outputs + perRow + chunkBytes + slack;
+            System.out.printf("%s fused linear N %d, H %d, V %d, chunk %d: device memory rose by %d B; inputs %d, "
+                    + "outputs %d, the chunk %d, materialized logits %d%n", Emulation.where("device"), n, h, vocab, chunk,
+                    rise, inputs, outputs, chunkBytes, 4L * n * vocab);
+            assertTrue(rise >= chunkBytes, "the polling saw the call: rose by " + rise + " B");
+            assertTrue(rise <= bound, "device memory rose by " + rise + " B, more than inputs + outputs + one chunk ("
+                    + bound + " B)");
+        }
     }
 }

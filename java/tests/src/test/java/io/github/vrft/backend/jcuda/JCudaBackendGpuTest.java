@@ -57,7 +57,7 @@ class JCudaBackendGpuTest extends BackendContract implements FusedLinearContract
     }
 
     @Override
-    protected Backend openAnother() {
+    public Backend openAnother() {
         return JCudaBackend.open();
     }
 

@@ -67,7 +67,7 @@ class PanamaBackendGpuTest extends BackendContract implements FusedLinearContrac
     }
 
     @Override
-    protected Backend openAnother() {
+    public Backend openAnother() {
         return PanamaBackend.open();
     }
 
