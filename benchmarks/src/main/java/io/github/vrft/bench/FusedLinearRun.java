@@ -17,10 +17,10 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * The fused linear log-prob for {@code benchmarks/logits/bench.py --fused} (the CPU) and {@code gpu/bench.py} (a GPU
- * backend): generates hidden [N, H], the lm_head weight [V, H] (seeded), the tokens and ∂L/∂logp, writes them as .npy
- * for the PyTorch peer (unless DIR is {@code -}), then times forward + backward (the median of the timed calls after
- * one warm-up call) and counts the bytes the JVM's threads allocate per call beyond the gradients it returns. Prints
- * one JSON line.
+ * backend): generates hidden [N, H] and the lm_head weight [V, H] (seeded, uniform with variances 1 and 1/H), the
+ * tokens and ∂L/∂logp, writes them as .npy for the PyTorch peer (unless DIR is {@code -}), then times forward +
+ * backward (the median of the timed calls after one warm-up call) and counts the bytes the JVM's threads allocate
+ * per call beyond the gradients it returns. Prints one JSON line.
  *
  * <p>With {@code --backend jcuda|panama} the calls go through that backend's {@link FusedLinearBackend}: host arrays
  * in and out, so the times include the copies of hidden and W to the device and of the gradients back. A second
@@ -43,14 +43,28 @@ public final class FusedLinearRun {
         int calls = args.length > 6 && !args[6].startsWith("--") ? Integer.parseInt(args[6]) : 3;
         int at = Arrays.asList(args).indexOf("--backend");
         String backendName = at >= 0 && at + 1 < args.length ? args[at + 1] : "cpu";
+        boolean cpu = backendName.equals("cpu");
+        Backend device = cpu ? null : Backends.open(backendName);
+        Backend probe = cpu ? null : Backends.open(backendName);
+        if (!cpu && !(device instanceof FusedLinearBackend)) {
+            throw new IllegalArgumentException("backend " + backendName + " has no fused linear path");
+        }
+        FusedLinearBackend fl = cpu ? null : (FusedLinearBackend) device;
+        if (fl != null) { // a backend without its BLAS library says so now, not after the data are made
+            fl.fusedLinearForward(new float[1], new float[1], null, 1, new int[1], null, 1f, 1);
+        }
         SplittableRandom r = new SplittableRandom(23);
         float[] x = new float[Math.multiplyExact(n, h)];
         float[] w = new float[Math.multiplyExact(vocab, h)];
+        // uniform with unit variance (hidden) and 1/H (W): as cheap as a draw gets, since W has 300M entries at
+        // Qwen's shape; the cost of the products does not depend on the values
+        double unit = Math.sqrt(3);
         for (int k = 0; k < x.length; k++) {
-            x[k] = (float) r.nextGaussian();
+            x[k] = (float) (unit * (2 * r.nextDouble() - 1));
         }
+        double scale = unit / Math.sqrt(h);
         for (int k = 0; k < w.length; k++) {
-            w[k] = (float) (r.nextGaussian() / Math.sqrt(h));
+            w[k] = (float) (scale * (2 * r.nextDouble() - 1));
         }
         int[] tokens = new int[n];
         long[] tokens64 = new long[n];
@@ -67,13 +81,6 @@ public final class FusedLinearRun {
             Npy.write(dir.resolve("tokens.npy"), tokens64);
             Npy.write(dir.resolve("grad_logp.npy"), g);
         }
-        boolean cpu = backendName.equals("cpu");
-        Backend device = cpu ? null : Backends.open(backendName);
-        Backend probe = cpu ? null : Backends.open(backendName);
-        if (!cpu && !(device instanceof FusedLinearBackend)) {
-            throw new IllegalArgumentException("backend " + backendName + " has no fused linear path");
-        }
-        FusedLinearBackend fl = cpu ? null : (FusedLinearBackend) device;
         MemoryPeak peak = cpu ? null : new MemoryPeak((FusedLinearBackend) probe);
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         double[] fwd = new double[calls];
