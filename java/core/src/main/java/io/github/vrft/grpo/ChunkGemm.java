@@ -142,9 +142,8 @@ final class ChunkGemm {
             int v1 = Math.min(vocab, (b + 1) * VOCAB_BLOCK);
             for (int v = b * VOCAB_BLOCK; v < v1; v++) {
                 if (vector) {
-                    boolean pair = v + 1 < v1 && (v - b * VOCAB_BLOCK) % 2 == 0;
-                    if (pair || (v - b * VOCAB_BLOCK) % 2 == 0) {
-                        VectorChunkGemm.gradWeightRows(g, v, pair, vocab, rows, unmasked, x, x0, dw, h);
+                    if ((v - b * VOCAB_BLOCK) % 2 == 0) { // v and v + 1 (where the block has it) in one pass
+                        VectorChunkGemm.gradWeightRows(g, v, v + 1 < v1, vocab, rows, unmasked, x, x0, dw, h);
                     }
                 } else {
                     for (int i = 0; i < unmasked; i++) {
