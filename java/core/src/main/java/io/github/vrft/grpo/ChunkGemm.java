@@ -105,7 +105,7 @@ final class ChunkGemm {
                         }
                     }
                     if (pending >= 0) {
-                        VectorChunkGemm.gradHiddenRow(g, pending * vocab, vb, v1, w, dx, (x0 + pending) * h, h);
+                        VectorChunkGemm.gradHiddenRow(g, pending * vocab, vb, v1, w, dx, (x0 + pending) * h, h, 0);
                     }
                 }
             });

@@ -109,34 +109,11 @@ final class VectorChunkGemm {
     }
 
     /**
-     * {@code dx[out .. out + n) += Σ_v g[g0 + v]·w[v·n .. v·n + n)} for v = {@code v0 .. v1 - 1} in order: the same
-     * bits as one {@link #axpy} per v, with a strip of 4 vectors of the output held in registers over the sum.
+     * {@code dx[out .. out + n) += Σ_v g[g0 + v]·w[v·n .. v·n + n)} for v = {@code v0 .. v1 - 1} in order, from column
+     * {@code k} (a multiple of the lane count) on: the same bits as one {@link #axpy} per v, each output vector held
+     * in a register over the sum. Alone it serves a row without a partner; {@link #gradHiddenRows2} ends with it.
      */
-    static void gradHiddenRow(float[] g, int g0, int v0, int v1, float[] w, float[] dx, int out, int n) {
-        int bound = S.loopBound(n);
-        int k = 0;
-        for (; k + 4 * L <= bound; k += 4 * L) {
-            FloatVector y0 = FloatVector.fromArray(S, dx, out + k);
-            FloatVector y1 = FloatVector.fromArray(S, dx, out + k + L);
-            FloatVector y2 = FloatVector.fromArray(S, dx, out + k + 2 * L);
-            FloatVector y3 = FloatVector.fromArray(S, dx, out + k + 3 * L);
-            for (int v = v0, wk = v0 * n + k; v < v1; v++, wk += n) {
-                FloatVector s = FloatVector.broadcast(S, g[g0 + v]);
-                y0 = FloatVector.fromArray(S, w, wk).fma(s, y0);
-                y1 = FloatVector.fromArray(S, w, wk + L).fma(s, y1);
-                y2 = FloatVector.fromArray(S, w, wk + 2 * L).fma(s, y2);
-                y3 = FloatVector.fromArray(S, w, wk + 3 * L).fma(s, y3);
-            }
-            y0.intoArray(dx, out + k);
-            y1.intoArray(dx, out + k + L);
-            y2.intoArray(dx, out + k + 2 * L);
-            y3.intoArray(dx, out + k + 3 * L);
-        }
-        gradHiddenTail(g, g0, v0, v1, w, dx, out, n, k);
-    }
-
-    /** {@link #gradHiddenRow} from column {@code k} on (a multiple of the lane count): vector by vector, then scalar. */
-    private static void gradHiddenTail(float[] g, int g0, int v0, int v1, float[] w, float[] dx, int out, int n, int k) {
+    static void gradHiddenRow(float[] g, int g0, int v0, int v1, float[] w, float[] dx, int out, int n, int k) {
         int bound = S.loopBound(n);
         for (; k < bound; k += L) {
             FloatVector y = FloatVector.fromArray(S, dx, out + k);
@@ -197,16 +174,17 @@ final class VectorChunkGemm {
             b3.intoArray(dx, ob + k + 3 * L);
         }
         if (k < n) { // the strips' tail, row by row
-            gradHiddenTail(g, ga, v0, v1, w, dx, oa, n, k);
-            gradHiddenTail(g, gb, v0, v1, w, dx, ob, n, k);
+            gradHiddenRow(g, ga, v0, v1, w, dx, oa, n, k);
+            gradHiddenRow(g, gb, v0, v1, w, dx, ob, n, k);
         }
     }
 
     /**
      * {@code dw[v·n .. v·n + n) += Σ_r g[r·vocab + v]·x[(x0 + r)·n ..)} for {@code v} and, where {@code pair}, for
      * {@code v + 1} too (each load of X serves both), over the rows {@code r} of {@code rows} in order ({@code rows}
-     * null: rows 0 .. count - 1): the same bits as one {@link #axpy} per row and vocabulary entry, with a strip of 4
-     * vectors of each output in registers.
+     * null: rows 0 .. count - 1): the same bits as one {@link #axpy} per row and vocabulary entry, with strips of 4
+     * vectors of both outputs in registers (an entry without a partner, and the columns after the strips, vector by
+     * vector).
      */
     static void gradWeightRows(float[] g, int v, boolean pair, int vocab, int[] rows, int count, float[] x, int x0,
                                float[] dw, int n) {
@@ -250,29 +228,10 @@ final class VectorChunkGemm {
             b2.intoArray(dw, ob + k + 2 * L);
             b3.intoArray(dw, ob + k + 3 * L);
         }
-        for (int e = 0; e < (pair ? 2 : 1); e++) { // the rest, entry by entry
+        for (int e = 0; e < (pair ? 2 : 1); e++) { // the rest (or an entry without a partner), vector by vector
             int ve = v + e;
             int out = ve * n;
             int j = k;
-            for (; j + 4 * L <= bound; j += 4 * L) {
-                FloatVector y0 = FloatVector.fromArray(S, dw, out + j);
-                FloatVector y1 = FloatVector.fromArray(S, dw, out + j + L);
-                FloatVector y2 = FloatVector.fromArray(S, dw, out + j + 2 * L);
-                FloatVector y3 = FloatVector.fromArray(S, dw, out + j + 3 * L);
-                for (int i = 0; i < count; i++) {
-                    int r = rows == null ? i : rows[i];
-                    FloatVector s = FloatVector.broadcast(S, g[r * vocab + ve]);
-                    int xk = (x0 + r) * n + j;
-                    y0 = FloatVector.fromArray(S, x, xk).fma(s, y0);
-                    y1 = FloatVector.fromArray(S, x, xk + L).fma(s, y1);
-                    y2 = FloatVector.fromArray(S, x, xk + 2 * L).fma(s, y2);
-                    y3 = FloatVector.fromArray(S, x, xk + 3 * L).fma(s, y3);
-                }
-                y0.intoArray(dw, out + j);
-                y1.intoArray(dw, out + j + L);
-                y2.intoArray(dw, out + j + 2 * L);
-                y3.intoArray(dw, out + j + 3 * L);
-            }
             for (; j < bound; j += L) {
                 FloatVector y = FloatVector.fromArray(S, dw, out + j);
                 for (int i = 0; i < count; i++) {
