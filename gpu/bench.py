@@ -414,7 +414,6 @@ def liger_peer(rows, size, loss_class, hidden, weight, tokens, g, n, h, tau, rep
 def bench_fused_linear(rows, java_cmd, n, h, vocab, chunk, reps, tau=0.7, timeout=120):
     """vrft's fused linear path through both bindings (FusedLinearRun, a JVM of its own), then the PyTorch peers."""
     size = f"tokens={n};hidden={h};vocab={vocab};chunk={chunk};tau={tau}"
-    input_bytes = 4 * (n * h + vocab * h + n)
     failed = []
     for backend in ("panama", "jcuda"):
         cmd = java_cmd + ["io.github.vrft.bench.FusedLinearRun", str(n), str(h), str(vocab), str(chunk), str(tau),
@@ -433,6 +432,7 @@ def bench_fused_linear(rows, java_cmd, n, h, vocab, chunk, reps, tau=0.7, timeou
             continue
         v = json.loads(p.stdout.strip().splitlines()[-1])
         t = v["forward_s"] + v["backward_s"]
+        input_bytes = v["device_input_bytes"]  # hidden, W and the tokens, as FusedLinearRun uploads them
         impl = f"vrft-{backend}"
         rows.add("fused_linear_logprobs", impl, size + ";timing=wall,host-arrays", "time", t, "s")
         rows.add("fused_linear_logprobs", impl, size + ";timing=wall,host-arrays", "throughput", n / t, "tokens/s")
