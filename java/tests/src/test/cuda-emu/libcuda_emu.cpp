@@ -203,6 +203,16 @@ API CUresult cuMemcpyDtoHAsync_v2(void* dst, CUdeviceptr src, size_t n, CUstream
     return CUDA_SUCCESS;
 }
 
+/* The synchronous copies on the legacy stream (JCuda's copies from and into Java arrays). Every emulated operation
+ * completes before its call returns, so they are the asynchronous ones without a stream. */
+API CUresult cuMemcpyHtoD_v2(CUdeviceptr dst, const void* src, size_t n) {
+    return cuMemcpyHtoDAsync_v2(dst, src, n, nullptr);
+}
+
+API CUresult cuMemcpyDtoH_v2(void* dst, CUdeviceptr src, size_t n) {
+    return cuMemcpyDtoHAsync_v2(dst, src, n, nullptr);
+}
+
 API CUresult cuMemsetD8Async(CUdeviceptr p, unsigned char v, size_t n, CUstream s) {
     CUresult r = check_stream(s);
     if (r != CUDA_SUCCESS) return r;

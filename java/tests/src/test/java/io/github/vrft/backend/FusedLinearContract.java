@@ -73,6 +73,25 @@ public interface FusedLinearContract {
         }
     }
 
+    /** A weight larger than one copy slice of the Panama binding (4 MiB): 40,009 × 64 floats, 10.2 MB, and its ∂W. */
+    @Test
+    default void fusedLinearMovesAWeightOfSeveralCopySlicesWhole() {
+        assumeTrue(blasUnavailable() == null, this::blasUnavailable);
+        int h = 64;
+        FusedLinearLogProbsTest.Case c = FusedLinearLogProbsTest.random(35, 5, h, 40_009, false, false);
+        LogitsLogProbs.Forward cpu = FusedLinearLogProbs.forward(c.x(), c.w(), null, h, c.tokens(), null, 0.7f, 2);
+        LogitsLogProbs.Forward dev = device().fusedLinearForward(c.x(), c.w(), null, h, c.tokens(), null, 0.7f, 2);
+        for (int i = 0; i < c.tokens().length; i++) {
+            assertEquals(cpu.logp()[i], dev.logp()[i], 1e-5, "logp " + i);
+        }
+        FusedLinearLogProbs.Gradients gc = FusedLinearLogProbs.backward(c.x(), c.w(), null, h, c.tokens(), null, 0.7f, 2,
+                cpu, c.g());
+        FusedLinearLogProbs.Gradients gd = device().fusedLinearBackward(c.x(), c.w(), null, h, c.tokens(), null, 0.7f, 2,
+                dev, c.g());
+        FusedLinearLogProbsTest.assertClose(gc.hidden(), gd.hidden(), "∂hidden");
+        FusedLinearLogProbsTest.assertClose(gc.weight(), gd.weight(), "∂W");
+    }
+
     @Test
     default void fusedLinearRejectsBadArgumentsAndBalancesDeviceMemory() {
         assumeTrue(blasUnavailable() == null, this::blasUnavailable);

@@ -3,6 +3,7 @@ package io.github.vrft.backend.jcuda;
 import io.github.vrft.backend.DeviceBackend;
 import io.github.vrft.backend.FusedLinearBackend;
 import io.github.vrft.backend.device.LossStruct;
+import io.github.vrft.backend.device.MaskedHidden;
 import io.github.vrft.box.DetectionMatch;
 import io.github.vrft.grpo.DeviceLossConfig;
 import io.github.vrft.grpo.FusedLinearLogProbs;
@@ -125,12 +126,56 @@ public final class JCudaBackend extends DeviceBackend implements FusedLinearBack
         return d;
     }
 
-    private DeviceBuffer upload(Buffers bufs, Arena arena, float[] v) {
-        return v == null ? null : upload(bufs, arena, arena.allocateFrom(ValueLayout.JAVA_FLOAT, v));
+    /*
+     * Arrays go to and from the device straight from the Java heap: JCuda pins an array for a synchronous copy
+     * (GetPrimitiveArrayCritical), so there is no off-heap copy of it, and no 2 GiB limit of a ByteBuffer view. The
+     * synchronous copies run on the legacy stream, which the context's stream (created blocking) waits for and which
+     * waits for it, so they are ordered with the kernels.
+     */
+
+    private DeviceBuffer upload(Buffers bufs, float[] v) {
+        if (v == null) {
+            return null;
+        }
+        DeviceBuffer d = bufs.alloc(4L * v.length);
+        if (v.length > 0) {
+            JCudaDriver.cuMemcpyHtoD(d.ptr, Pointer.to(v), 4L * v.length);
+        }
+        return d;
     }
 
-    private DeviceBuffer upload(Buffers bufs, Arena arena, double[] v) {
-        return upload(bufs, arena, arena.allocateFrom(ValueLayout.JAVA_DOUBLE, v));
+    private DeviceBuffer upload(Buffers bufs, double[] v) {
+        DeviceBuffer d = bufs.alloc(8L * v.length);
+        if (v.length > 0) {
+            JCudaDriver.cuMemcpyHtoD(d.ptr, Pointer.to(v), 8L * v.length);
+        }
+        return d;
+    }
+
+    private DeviceBuffer upload(Buffers bufs, int[] v) {
+        DeviceBuffer d = bufs.alloc(4L * v.length);
+        if (v.length > 0) {
+            JCudaDriver.cuMemcpyHtoD(d.ptr, Pointer.to(v), 4L * v.length);
+        }
+        return d;
+    }
+
+    /** The first {@code count} floats of d, in a new array (after the stream's queued work). */
+    private static float[] floats(DeviceBuffer d, int count) {
+        float[] out = new float[count];
+        if (count > 0) {
+            JCudaDriver.cuMemcpyDtoH(Pointer.to(out), d.ptr, 4L * count);
+        }
+        return out;
+    }
+
+    /** The first {@code count} doubles of d, in a new array (after the stream's queued work). */
+    private static double[] doubles(DeviceBuffer d, int count) {
+        double[] out = new double[count];
+        if (count > 0) {
+            JCudaDriver.cuMemcpyDtoH(Pointer.to(out), d.ptr, 8L * count);
+        }
+        return out;
     }
 
     private void download(DeviceBuffer d, MemorySegment host) {
@@ -184,12 +229,12 @@ public final class JCudaBackend extends DeviceBackend implements FusedLinearBack
         try (Arena arena = Arena.ofConfined(); Buffers bufs = new Buffers()) {
             MemorySegment cs = LossStruct.of(arena, cfg);
             MemorySegment mask = LossStruct.maskBytes(arena, b);
-            DeviceBuffer dLogp = upload(bufs, arena, b.logp());
-            DeviceBuffer dOld = upload(bufs, arena, b.oldLogp());
-            DeviceBuffer dRef = upload(bufs, arena, b.refLogp());
-            DeviceBuffer dIsw = upload(bufs, arena, b.isWeightsPerToken());
+            DeviceBuffer dLogp = upload(bufs, b.logp());
+            DeviceBuffer dOld = upload(bufs, b.oldLogp());
+            DeviceBuffer dRef = upload(bufs, b.refLogp());
+            DeviceBuffer dIsw = upload(bufs, b.isWeightsPerToken());
             DeviceBuffer dMask = upload(bufs, arena, mask);
-            DeviceBuffer dAdv = upload(bufs, arena, b.advantages());
+            DeviceBuffer dAdv = upload(bufs, b.advantages());
             DeviceBuffer dRowLen = bufs.alloc(4L * rows);
             DeviceBuffer dRowSums = bufs.alloc(24L * rows);
             DeviceBuffer dCounts = bufs.alloc(16);
@@ -233,9 +278,9 @@ public final class JCudaBackend extends DeviceBackend implements FusedLinearBack
     protected float[] devicePairwiseIou(int batch, float[] a, long[] aOff, float[] b, long[] bOff, long[] outOff) {
         current();
         try (Arena arena = Arena.ofConfined(); Buffers bufs = new Buffers()) {
-            DeviceBuffer dA = upload(bufs, arena, a);
+            DeviceBuffer dA = upload(bufs, a);
             DeviceBuffer dAOff = upload(bufs, arena, arena.allocateFrom(ValueLayout.JAVA_LONG, aOff));
-            DeviceBuffer dB = upload(bufs, arena, b);
+            DeviceBuffer dB = upload(bufs, b);
             DeviceBuffer dBOff = upload(bufs, arena, arena.allocateFrom(ValueLayout.JAVA_LONG, bOff));
             DeviceBuffer dOutOff = upload(bufs, arena, arena.allocateFrom(ValueLayout.JAVA_LONG, outOff));
             DeviceBuffer dOut = bufs.alloc(4L * outOff[batch]);
@@ -254,10 +299,10 @@ public final class JCudaBackend extends DeviceBackend implements FusedLinearBack
                                                            float[] gt, long[] gtOff) {
         current();
         try (Arena arena = Arena.ofConfined(); Buffers bufs = new Buffers()) {
-            DeviceBuffer dPred = upload(bufs, arena, pred);
-            DeviceBuffer dConf = upload(bufs, arena, conf);
+            DeviceBuffer dPred = upload(bufs, pred);
+            DeviceBuffer dConf = upload(bufs, conf);
             DeviceBuffer dPredOff = upload(bufs, arena, arena.allocateFrom(ValueLayout.JAVA_LONG, predOff));
-            DeviceBuffer dGt = upload(bufs, arena, gt);
+            DeviceBuffer dGt = upload(bufs, gt);
             DeviceBuffer dGtOff = upload(bufs, arena, arena.allocateFrom(ValueLayout.JAVA_LONG, gtOff));
             DeviceBuffer dUsed = bufs.alloc(gt.length / 4);
             DeviceBuffer dMatch = bufs.alloc(4L * (pred.length / 4));
@@ -281,9 +326,9 @@ public final class JCudaBackend extends DeviceBackend implements FusedLinearBack
     protected float[] deviceGroupAdvantages(float[] rewards, Groups groups, int code) {
         current();
         try (Arena arena = Arena.ofConfined(); Buffers bufs = new Buffers()) {
-            DeviceBuffer dR = upload(bufs, arena, rewards);
-            DeviceBuffer dStart = upload(bufs, arena, arena.allocateFrom(ValueLayout.JAVA_INT, groups.offsets()));
-            DeviceBuffer dMember = upload(bufs, arena, arena.allocateFrom(ValueLayout.JAVA_INT, groups.members()));
+            DeviceBuffer dR = upload(bufs, rewards);
+            DeviceBuffer dStart = upload(bufs, groups.offsets());
+            DeviceBuffer dMember = upload(bufs, groups.members());
             DeviceBuffer dAdv = bufs.alloc(4L * rewards.length);
             launch(advantages, (groups.count() + BLOCK - 1) / BLOCK, dR, dStart, dMember, groups.count(), code, dAdv);
             MemorySegment out = arena.allocate(ValueLayout.JAVA_FLOAT, rewards.length);
@@ -299,18 +344,13 @@ public final class JCudaBackend extends DeviceBackend implements FusedLinearBack
                                                         int vocab, float temperature) {
         current();
         try (Arena arena = Arena.ofConfined(); Buffers bufs = new Buffers()) {
-            DeviceBuffer dLogits = upload(bufs, arena, logits);
-            DeviceBuffer dTokens = upload(bufs, arena, arena.allocateFrom(ValueLayout.JAVA_INT, tokens));
+            DeviceBuffer dLogits = upload(bufs, logits);
+            DeviceBuffer dTokens = upload(bufs, tokens);
             DeviceBuffer dMask = mask == null ? null : upload(bufs, arena, LossStruct.bytes(arena, mask));
             DeviceBuffer dLogp = bufs.alloc(4L * rows);
             DeviceBuffer dLse = bufs.alloc(8L * rows);
             launch(logitsForward, rows, dLogits, null, dTokens, dMask, vocab, 1.0 / temperature, dLogp, dLse);
-            MemorySegment logp = arena.allocate(ValueLayout.JAVA_FLOAT, rows);
-            MemorySegment lse = arena.allocate(ValueLayout.JAVA_DOUBLE, rows);
-            download(dLogp, logp);
-            download(dLse, lse);
-            JCudaDriver.cuStreamSynchronize(stream);
-            return new LogitsLogProbs.Forward(logp.toArray(ValueLayout.JAVA_FLOAT), lse.toArray(ValueLayout.JAVA_DOUBLE));
+            return new LogitsLogProbs.Forward(floats(dLogp, rows), doubles(dLse, rows));
         }
     }
 
@@ -319,17 +359,15 @@ public final class JCudaBackend extends DeviceBackend implements FusedLinearBack
                                            float temperature, double[] logSumExp, float[] gradLogp) {
         current();
         try (Arena arena = Arena.ofConfined(); Buffers bufs = new Buffers()) {
-            DeviceBuffer dLogits = upload(bufs, arena, logits);
-            DeviceBuffer dTokens = upload(bufs, arena, arena.allocateFrom(ValueLayout.JAVA_INT, tokens));
+            DeviceBuffer dLogits = upload(bufs, logits);
+            DeviceBuffer dTokens = upload(bufs, tokens);
             DeviceBuffer dMask = mask == null ? null : upload(bufs, arena, LossStruct.bytes(arena, mask));
-            DeviceBuffer dLse = upload(bufs, arena, logSumExp);
-            DeviceBuffer dGradLogp = upload(bufs, arena, gradLogp);
-            DeviceBuffer dGrad = bufs.alloc(4L * logits.length);
-            launch(logitsBackward, rows, dLogits, null, dTokens, dMask, vocab, 1.0 / temperature, dLse, dGradLogp, dGrad);
-            MemorySegment grad = arena.allocate(ValueLayout.JAVA_FLOAT, logits.length);
-            download(dGrad, grad);
-            JCudaDriver.cuStreamSynchronize(stream);
-            return grad.toArray(ValueLayout.JAVA_FLOAT);
+            DeviceBuffer dLse = upload(bufs, logSumExp);
+            DeviceBuffer dGradLogp = upload(bufs, gradLogp);
+            // the gradient is written over the device copy of the logits (the kernel allows it)
+            launch(logitsBackward, rows, dLogits, null, dTokens, dMask, vocab, 1.0 / temperature, dLse, dGradLogp,
+                    dLogits);
+            return floats(dLogits, logits.length);
         }
     }
 
@@ -422,16 +460,10 @@ public final class JCudaBackend extends DeviceBackend implements FusedLinearBack
         JCublas2.cublasCreate(blas);
         try (Arena arena = Arena.ofConfined(); Buffers bufs = new Buffers()) {
             JCublas2.cublasSetStream(blas, new cudaStream_t(stream));
-            MemorySegment x = arena.allocateFrom(ValueLayout.JAVA_FLOAT, hidden);
-            for (int r = 0; mask != null && r < n; r++) {
-                if (!mask[r]) {
-                    x.asSlice(4L * r * h, 4L * h).fill((byte) 0);
-                }
-            }
-            DeviceBuffer dX = upload(bufs, arena, x);
-            DeviceBuffer dW = upload(bufs, arena, weight);
-            DeviceBuffer dB = upload(bufs, arena, bias);
-            DeviceBuffer dTokens = upload(bufs, arena, arena.allocateFrom(ValueLayout.JAVA_INT, tokens));
+            DeviceBuffer dX = upload(bufs, MaskedHidden.of(hidden, mask, h));
+            DeviceBuffer dW = upload(bufs, weight);
+            DeviceBuffer dB = upload(bufs, bias);
+            DeviceBuffer dTokens = upload(bufs, tokens);
             DeviceBuffer dMask = mask == null ? null : upload(bufs, arena, LossStruct.bytes(arena, mask));
             DeviceBuffer dLogits = bufs.alloc(4L * chunk * vocab);
             Pointer one = Pointer.to(new float[] {1f});
@@ -447,22 +479,16 @@ public final class JCudaBackend extends DeviceBackend implements FusedLinearBack
                             dMask == null ? null : dMask.ptr.withByteOffset(r0), vocab, invT,
                             dLogp.ptr.withByteOffset(4L * r0), dLse.ptr.withByteOffset(8L * r0));
                 }
-                MemorySegment logp = arena.allocate(ValueLayout.JAVA_FLOAT, n);
-                MemorySegment lse = arena.allocate(ValueLayout.JAVA_DOUBLE, n);
-                download(dLogp, logp);
-                download(dLse, lse);
-                JCudaDriver.cuStreamSynchronize(stream);
-                return (T) new LogitsLogProbs.Forward(logp.toArray(ValueLayout.JAVA_FLOAT),
-                        lse.toArray(ValueLayout.JAVA_DOUBLE));
+                return (T) new LogitsLogProbs.Forward(floats(dLogp, n), doubles(dLse, n));
             }
-            DeviceBuffer dLse = upload(bufs, arena, forward.logSumExp());
-            DeviceBuffer dGradLogp = upload(bufs, arena, gradLogp);
+            DeviceBuffer dLse = upload(bufs, forward.logSumExp());
+            DeviceBuffer dGradLogp = upload(bufs, gradLogp);
             DeviceBuffer dGradX = bufs.alloc(4L * n * h);
             DeviceBuffer dGradW = bufs.alloc(4L * vocab * h);
             DeviceBuffer dGradB = bias == null ? null : bufs.alloc(4L * vocab);
             float[] ones = new float[chunk];
             java.util.Arrays.fill(ones, 1f);
-            DeviceBuffer dOnes = bias == null ? null : upload(bufs, arena, ones);
+            DeviceBuffer dOnes = bias == null ? null : upload(bufs, ones);
             for (int r0 = 0; r0 < n; r0 += chunk) {
                 int c = Math.min(chunk, n - r0);
                 Pointer beta = r0 > 0 ? one : zero; // ∂W and ∂b accumulate after the first chunk
@@ -481,17 +507,8 @@ public final class JCudaBackend extends DeviceBackend implements FusedLinearBack
                             dOnes.ptr, 1, beta, dGradB.ptr, 1);
                 }
             }
-            MemorySegment gx = arena.allocate(ValueLayout.JAVA_FLOAT, (long) n * h);
-            MemorySegment gw = arena.allocate(ValueLayout.JAVA_FLOAT, (long) vocab * h);
-            MemorySegment gb = dGradB == null ? null : arena.allocate(ValueLayout.JAVA_FLOAT, vocab);
-            download(dGradX, gx);
-            download(dGradW, gw);
-            if (gb != null) {
-                download(dGradB, gb);
-            }
-            JCudaDriver.cuStreamSynchronize(stream);
-            return (T) new FusedLinearLogProbs.Gradients(gx.toArray(ValueLayout.JAVA_FLOAT),
-                    gw.toArray(ValueLayout.JAVA_FLOAT), gb == null ? null : gb.toArray(ValueLayout.JAVA_FLOAT));
+            return (T) new FusedLinearLogProbs.Gradients(floats(dGradX, n * h), floats(dGradW, vocab * h),
+                    dGradB == null ? null : floats(dGradB, vocab));
         } finally {
             JCublas2.cublasDestroy(blas);
         }

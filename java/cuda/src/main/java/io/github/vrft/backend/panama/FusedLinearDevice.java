@@ -1,14 +1,13 @@
 package io.github.vrft.backend.panama;
 
 import io.github.vrft.backend.device.LossStruct;
+import io.github.vrft.backend.device.MaskedHidden;
 import io.github.vrft.grpo.FusedLinearLogProbs;
 import io.github.vrft.grpo.LogitsLogProbs;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * One fused linear call on the device (PanamaBackend's): hidden [N, H], W [V, H] (bias, tokens, mask) uploaded once,
@@ -20,15 +19,14 @@ import java.util.List;
  *   <li>∂W += Gᵀ·X[c]: {@code sgemm(N, T, H, V, c, X, H, G, V, dW, H)}, accumulating after the first chunk;</li>
  *   <li>∂b += Σ_rows G: {@code sgemv(N, V, c, G, V, ones, db)}.</li>
  * </ul>
- * The gradient G is written over the chunk's logits by {@code vrft_logits_backward_device}. Masked rows of the
- * device copy of X are zeroed before the products, so that a masked position adds nothing to ∂W whatever its hidden
- * state holds (its G row is exactly 0, and its ∂X row then too). Every device buffer is freed at close.
+ * The gradient G is written over the chunk's logits by {@code vrft_logits_backward_device}. Masked rows of X are
+ * zeroed before the products ({@link MaskedHidden}). The arrays go to and from the device without off-heap copies
+ * ({@link DeviceBuffers}), whose buffers are freed at close.
  */
 final class FusedLinearDevice implements AutoCloseable {
     private final MemorySegment ctx;
     private final Cublas blas;
-    private final Arena host = Arena.ofConfined();
-    private final List<MemorySegment> buffers = new ArrayList<>();
+    private final DeviceBuffers buffers;
     private final int n;
     private final int h;
     private final int vocab;
@@ -47,51 +45,30 @@ final class FusedLinearDevice implements AutoCloseable {
         this.h = hiddenSize;
         this.vocab = weight.length / hiddenSize;
         this.chunkRows = Math.min(chunkRows, n);
-        MemorySegment x = host.allocateFrom(ValueLayout.JAVA_FLOAT, hidden);
-        if (mask != null) {
-            for (int r = 0; r < n; r++) {
-                if (!mask[r]) {
-                    x.asSlice(4L * r * h, 4L * h).fill((byte) 0);
-                }
-            }
-        }
+        this.buffers = new DeviceBuffers(ctx);
         MemorySegment stream;
-        try {
-            dX = upload(x);
-            dW = upload(host.allocateFrom(ValueLayout.JAVA_FLOAT, weight));
-            dBias = bias == null ? MemorySegment.NULL : upload(host.allocateFrom(ValueLayout.JAVA_FLOAT, bias));
-            dTokens = upload(host.allocateFrom(ValueLayout.JAVA_INT, tokens));
-            dMask = mask == null ? MemorySegment.NULL : upload(LossStruct.bytes(host, mask));
-            dLogits = alloc(4L * this.chunkRows * vocab);
+        try (Arena host = Arena.ofConfined()) {
+            dX = buffers.upload(MaskedHidden.of(hidden, mask, hiddenSize));
+            dW = buffers.upload(weight);
+            dBias = buffers.upload(bias);
+            dTokens = buffers.upload(tokens);
+            dMask = mask == null ? MemorySegment.NULL : buffers.upload(LossStruct.bytes(host, mask));
+            dLogits = buffers.alloc(4L * this.chunkRows * vocab);
             MemorySegment out = host.allocate(ValueLayout.ADDRESS);
             PanamaBackend.check(vrft_h.vrft_context_stream(ctx, out));
             stream = out.get(ValueLayout.ADDRESS, 0);
         } catch (RuntimeException e) {
-            close();
+            buffers.close();
             throw e;
         }
         Cublas b;
         try {
             b = new Cublas(stream);
         } catch (RuntimeException e) {
-            close();
+            buffers.close();
             throw e;
         }
         blas = b;
-    }
-
-    private MemorySegment alloc(long bytes) {
-        MemorySegment out = host.allocate(ValueLayout.ADDRESS);
-        PanamaBackend.check(vrft_h.vrft_device_alloc(ctx, bytes, out));
-        MemorySegment d = out.get(ValueLayout.ADDRESS, 0);
-        buffers.add(d);
-        return d;
-    }
-
-    private MemorySegment upload(MemorySegment src) {
-        MemorySegment d = alloc(src.byteSize());
-        PanamaBackend.check(vrft_h.vrft_copy_to_device(ctx, d, src, src.byteSize()));
-        return d;
     }
 
     private static MemorySegment at(MemorySegment base, long bytes) {
@@ -104,8 +81,8 @@ final class FusedLinearDevice implements AutoCloseable {
     }
 
     LogitsLogProbs.Forward forward(float temperature) {
-        MemorySegment dLogp = alloc(4L * n);
-        MemorySegment dLse = alloc(8L * n);
+        MemorySegment dLogp = buffers.alloc(4L * n);
+        MemorySegment dLse = buffers.alloc(8L * n);
         for (int r0 = 0; r0 < n; r0 += chunkRows) {
             int c = Math.min(chunkRows, n - r0);
             logits(r0, c);
@@ -113,26 +90,20 @@ final class FusedLinearDevice implements AutoCloseable {
                     at(dTokens, 4L * r0), at(dMask, r0), at(dLogp, 4L * r0), at(dLse, 8L * r0)));
         }
         PanamaBackend.check(vrft_h.vrft_synchronize(ctx));
-        MemorySegment logp = host.allocate(ValueLayout.JAVA_FLOAT, n);
-        MemorySegment lse = host.allocate(ValueLayout.JAVA_DOUBLE, n);
-        PanamaBackend.check(vrft_h.vrft_copy_to_host(ctx, logp, dLogp, 4L * n));
-        PanamaBackend.check(vrft_h.vrft_copy_to_host(ctx, lse, dLse, 8L * n));
-        return new LogitsLogProbs.Forward(logp.toArray(ValueLayout.JAVA_FLOAT), lse.toArray(ValueLayout.JAVA_DOUBLE));
+        return new LogitsLogProbs.Forward(buffers.floats(dLogp, n), buffers.doubles(dLse, n));
     }
 
     FusedLinearLogProbs.Gradients backward(float temperature, double[] logSumExp, float[] gradLogp, boolean withBias) {
-        MemorySegment dLse = upload(host.allocateFrom(ValueLayout.JAVA_DOUBLE, logSumExp));
-        MemorySegment dGradLogp = upload(host.allocateFrom(ValueLayout.JAVA_FLOAT, gradLogp));
-        MemorySegment dGradX = alloc(4L * n * h);
-        MemorySegment dGradW = alloc(4L * vocab * h);
-        MemorySegment dGradB = withBias ? alloc(4L * vocab) : MemorySegment.NULL;
+        MemorySegment dLse = buffers.upload(logSumExp);
+        MemorySegment dGradLogp = buffers.upload(gradLogp);
+        MemorySegment dGradX = buffers.alloc(4L * n * h);
+        MemorySegment dGradW = buffers.alloc(4L * vocab * h);
+        MemorySegment dGradB = withBias ? buffers.alloc(4L * vocab) : MemorySegment.NULL;
         MemorySegment ones = MemorySegment.NULL;
         if (withBias) {
-            MemorySegment o = host.allocate(ValueLayout.JAVA_FLOAT, chunkRows);
-            for (int k = 0; k < chunkRows; k++) {
-                o.setAtIndex(ValueLayout.JAVA_FLOAT, k, 1f);
-            }
-            ones = upload(o);
+            float[] o = new float[chunkRows];
+            java.util.Arrays.fill(o, 1f);
+            ones = buffers.upload(o);
         }
         for (int r0 = 0; r0 < n; r0 += chunkRows) {
             int c = Math.min(chunkRows, n - r0);
@@ -148,14 +119,8 @@ final class FusedLinearDevice implements AutoCloseable {
             }
         }
         PanamaBackend.check(vrft_h.vrft_synchronize(ctx));
-        return new FusedLinearLogProbs.Gradients(download(dGradX, (long) n * h), download(dGradW, (long) vocab * h),
-                withBias ? download(dGradB, vocab) : null);
-    }
-
-    private float[] download(MemorySegment d, long count) {
-        MemorySegment out = host.allocate(ValueLayout.JAVA_FLOAT, count);
-        PanamaBackend.check(vrft_h.vrft_copy_to_host(ctx, out, d, 4L * count));
-        return out.toArray(ValueLayout.JAVA_FLOAT);
+        return new FusedLinearLogProbs.Gradients(buffers.floats(dGradX, n * h), buffers.floats(dGradW, vocab * h),
+                withBias ? buffers.floats(dGradB, vocab) : null);
     }
 
     @Override
@@ -165,11 +130,7 @@ final class FusedLinearDevice implements AutoCloseable {
                 blas.close();
             }
         } finally {
-            for (MemorySegment d : buffers) {
-                vrft_h.vrft_device_free(ctx, d);
-            }
-            vrft_h.vrft_synchronize(ctx);
-            host.close();
+            buffers.close();
         }
     }
 }

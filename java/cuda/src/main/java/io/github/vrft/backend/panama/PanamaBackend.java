@@ -23,7 +23,9 @@ import java.lang.foreign.ValueLayout;
  * The panama backend: the kernels through libvrft's C ABI ({@code cuda/include/vrft.h}), bound with FFM
  * ({@link vrft_h}). One downcall per op. The {@link MemorySegment} methods pass the caller's off-heap
  * segments to the shim as they are (no copy on the Java side); the array methods of {@link Backend} copy
- * into a confined arena that lives for the call. A non-zero status becomes a {@link VrftNativeException}
+ * into a confined arena that lives for the call, except the logits and fused linear paths, whose arrays (logits,
+ * lm_head weights and their gradients) are large: those go between the Java heap and the device directly
+ * ({@link DeviceBuffers}). A non-zero status becomes a {@link VrftNativeException}
  * with the shim's message. Arguments are checked here, in Java, before the downcall (the shim checks them
  * again). One instance holds one context (device and stream); its calls are serialized, so it is
  * thread-safe.
@@ -253,27 +255,45 @@ public final class PanamaBackend extends DeviceBackend implements FusedLinearBac
         }
     }
 
+    /**
+     * {@code vrft_logits_forward_device} on a device copy of the logits made straight from the array (no off-heap copy
+     * of it: {@link DeviceBuffers}).
+     */
     @Override
     protected LogitsLogProbs.Forward deviceLogitsForward(int rows, float[] logits, int[] tokens, boolean[] mask,
                                                         int vocab, float temperature) {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment logp = a.allocate(ValueLayout.JAVA_FLOAT, rows);
-            MemorySegment lse = a.allocate(ValueLayout.JAVA_DOUBLE, rows);
-            check(vrft_h.vrft_logits_forward(context(), rows, vocab, temperature, floats(a, logits),
-                    a.allocateFrom(ValueLayout.JAVA_INT, tokens), LossStruct.bytes(a, mask), logp, lse));
-            return new LogitsLogProbs.Forward(logp.toArray(ValueLayout.JAVA_FLOAT), lse.toArray(ValueLayout.JAVA_DOUBLE));
+        MemorySegment c = context();
+        try (Arena a = Arena.ofConfined(); DeviceBuffers d = new DeviceBuffers(c)) {
+            MemorySegment dLogits = d.upload(logits);
+            MemorySegment dTokens = d.upload(tokens);
+            MemorySegment dMask = mask == null ? MemorySegment.NULL : d.upload(LossStruct.bytes(a, mask));
+            MemorySegment dLogp = d.alloc(4L * rows);
+            MemorySegment dLse = d.alloc(8L * rows);
+            check(vrft_h.vrft_logits_forward_device(c, rows, vocab, temperature, dLogits, MemorySegment.NULL, dTokens,
+                    dMask, dLogp, dLse));
+            check(vrft_h.vrft_synchronize(c));
+            return new LogitsLogProbs.Forward(d.floats(dLogp, rows), d.doubles(dLse, rows));
         }
     }
 
+    /**
+     * {@code vrft_logits_backward_device}, the gradient written over the device copy of the logits and copied into a
+     * new array (no off-heap copies: {@link DeviceBuffers}).
+     */
     @Override
     protected float[] deviceLogitsBackward(int rows, float[] logits, int[] tokens, boolean[] mask, int vocab,
                                            float temperature, double[] logSumExp, float[] gradLogp) {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment grad = a.allocate(ValueLayout.JAVA_FLOAT, logits.length);
-            check(vrft_h.vrft_logits_backward(context(), rows, vocab, temperature, floats(a, logits),
-                    a.allocateFrom(ValueLayout.JAVA_INT, tokens), LossStruct.bytes(a, mask), doubles(a, logSumExp),
-                    floats(a, gradLogp), grad));
-            return grad.toArray(ValueLayout.JAVA_FLOAT);
+        MemorySegment c = context();
+        try (Arena a = Arena.ofConfined(); DeviceBuffers d = new DeviceBuffers(c)) {
+            MemorySegment dLogits = d.upload(logits);
+            MemorySegment dTokens = d.upload(tokens);
+            MemorySegment dMask = mask == null ? MemorySegment.NULL : d.upload(LossStruct.bytes(a, mask));
+            MemorySegment dLse = d.upload(logSumExp);
+            MemorySegment dGradLogp = d.upload(gradLogp);
+            check(vrft_h.vrft_logits_backward_device(c, rows, vocab, temperature, dLogits, MemorySegment.NULL, dTokens,
+                    dMask, dLse, dGradLogp, dLogits));
+            check(vrft_h.vrft_synchronize(c));
+            return d.floats(dLogits, logits.length);
         }
     }
 
