@@ -55,7 +55,7 @@ if [ -n "$cxx_bin" ] && [ "$(uname -m)" = "x86_64" ]; then
   "$cxx_bin" "${flags[@]}" -Wl,-soname,libcublas.so.13 -o "$emu/cublas/libcublas.so.13" "$test_src/cuda-emu/libcublas_emu.cpp"
   # and as libcublas.so.12 beside the emulated driver, for JCublas's JNI library (its symbols are versioned
   # "libcublas.so.12", so the emulated library defines that version node)
-  echo "libcublas.so.12 { global: cublas*; local: *; };" > "$emu/cublas12.map"
+  echo "libcublas.so.12 { global: cublas*; vrft_emu_*; local: *; };" > "$emu/cublas12.map"
   "$cxx_bin" "${flags[@]}" -Wl,-soname,libcublas.so.12 -Wl,--version-script="$emu/cublas12.map" \
     -o "$emu/driver/libcublas.so.12" "$test_src/cuda-emu/libcublas_emu.cpp"
   # the emulated driver links the kernels in; JCuda still wants a module image to hand to cuModuleLoadData

@@ -9,6 +9,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include <atomic>
+
 typedef int cublasStatus_t;
 typedef int cublasOperation_t;
 struct emu_cublas { void* stream; };
@@ -19,17 +21,24 @@ enum { CUBLAS_OP_N = 0, CUBLAS_OP_T = 1 };
 
 #define API extern "C" __attribute__((visibility("default")))
 
+/* Handles created and not destroyed, for the tests' leak check (vrft_emu_cublas_live_handles). */
+static std::atomic<long> g_live_handles{0};
+
 API cublasStatus_t cublasCreate_v2(cublasHandle_t* h) {
     if (!h) return CUBLAS_STATUS_INVALID_VALUE;
     *h = new emu_cublas{nullptr};
+    g_live_handles++;
     return CUBLAS_STATUS_SUCCESS;
 }
 
 API cublasStatus_t cublasDestroy_v2(cublasHandle_t h) {
     if (!h) return CUBLAS_STATUS_NOT_INITIALIZED;
     delete h;
+    g_live_handles--;
     return CUBLAS_STATUS_SUCCESS;
 }
+
+API long vrft_emu_cublas_live_handles(void) { return g_live_handles.load(); }
 
 API cublasStatus_t cublasSetStream_v2(cublasHandle_t h, void* stream) {
     if (!h) return CUBLAS_STATUS_NOT_INITIALIZED;

@@ -33,6 +33,31 @@ public interface FusedLinearContract {
     /** A second instance of the backend under test (closed by the caller): it reads device memory during a call. */
     Backend openAnother();
 
+    /** The cuBLAS library the backend's fused linear path loads (a path or a soname), for the emulation's counts. */
+    String cublasLibrary();
+
+    /**
+     * An instance makes one cuBLAS handle for all its fused linear calls and destroys it when it is closed (counted by
+     * the emulated cuBLAS, so on the emulation only).
+     */
+    @Test
+    default void fusedLinearKeepsOneCublasHandlePerInstanceAndDestroysItAtClose() {
+        assumeTrue(blasUnavailable() == null, this::blasUnavailable);
+        assumeTrue(Emulation.active(), "counts the emulated cuBLAS's handles");
+        long before = Emulation.cublasLiveHandles(cublasLibrary());
+        try (Backend other = openAnother()) {
+            FusedLinearBackend f = (FusedLinearBackend) other;
+            for (int k = 0; k < 3; k++) {
+                LogitsLogProbs.Forward fw = f.fusedLinearForward(new float[6], new float[12], null, 3, new int[] {0, 3},
+                        null, 1f, 1);
+                f.fusedLinearBackward(new float[6], new float[12], null, 3, new int[] {0, 3}, null, 1f, 1, fw,
+                        new float[] {1, -1});
+                assertEquals(before + 1, Emulation.cublasLiveHandles(cublasLibrary()), "live handles after call " + k);
+            }
+        }
+        assertEquals(before, Emulation.cublasLiveHandles(cublasLibrary()), "live handles after close");
+    }
+
     @Test
     default void fusedLinearMatchesTheCpuAcrossChunksWithABiasAndMaskedPositions() {
         assumeTrue(blasUnavailable() == null, this::blasUnavailable);

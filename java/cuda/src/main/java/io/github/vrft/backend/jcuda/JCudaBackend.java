@@ -54,6 +54,8 @@ public final class JCudaBackend extends DeviceBackend implements FusedLinearBack
     private final CUfunction lossTokens = new CUfunction();
     private final CUfunction logitsForward = new CUfunction();
     private final CUfunction logitsBackward = new CUfunction();
+    /** The fused linear path's JCublas handle on {@link #stream}, made at its first call, destroyed with the context. */
+    private cublasHandle blas;
 
     private JCudaBackend() {
         CUdevice dev = new CUdevice();
@@ -456,10 +458,18 @@ public final class JCudaBackend extends DeviceBackend implements FusedLinearBack
         int n = tokens.length;
         int chunk = Math.min(chunkRows, n);
         double invT = 1.0 / temperature;
-        cublasHandle blas = new cublasHandle();
-        JCublas2.cublasCreate(blas);
+        if (blas == null) { // one handle per context, not per call (PyTorch keeps one per thread and device)
+            cublasHandle made = new cublasHandle();
+            JCublas2.cublasCreate(made);
+            try {
+                JCublas2.cublasSetStream(made, new cudaStream_t(stream));
+            } catch (RuntimeException e) {
+                JCublas2.cublasDestroy(made);
+                throw e;
+            }
+            blas = made;
+        }
         try (Arena arena = Arena.ofConfined(); Buffers bufs = new Buffers()) {
-            JCublas2.cublasSetStream(blas, new cudaStream_t(stream));
             DeviceBuffer dX = upload(bufs, MaskedHidden.of(hidden, mask, h));
             DeviceBuffer dW = upload(bufs, weight);
             DeviceBuffer dB = upload(bufs, bias);
@@ -509,14 +519,15 @@ public final class JCudaBackend extends DeviceBackend implements FusedLinearBack
             }
             return (T) new FusedLinearLogProbs.Gradients(floats(dGradX, n * h), floats(dGradW, vocab * h),
                     dGradB == null ? null : floats(dGradB, vocab));
-        } finally {
-            JCublas2.cublasDestroy(blas);
         }
     }
 
     @Override
     protected void release() {
         JCudaDriver.cuCtxSetCurrent(context);
+        if (blas != null) {
+            JCublas2.cublasDestroy(blas);
+        }
         JCudaDriver.cuModuleUnload(module);
         JCudaDriver.cuStreamDestroy(stream);
         JCudaDriver.cuCtxDestroy(context);

@@ -113,7 +113,11 @@ final class Cublas implements AutoCloseable {
             MemorySegment out = a.allocate(ADDRESS);
             check((int) CREATE.invokeExact(out), "cublasCreate_v2");
             handle = out.get(ADDRESS, 0);
-            check((int) SET_STREAM.invokeExact(handle, stream), "cublasSetStream_v2");
+            int status = (int) SET_STREAM.invokeExact(handle, stream);
+            if (status != 0) {
+                int ignored = (int) DESTROY.invokeExact(handle); // the handle is not kept: the error below is the news
+                check(status, "cublasSetStream_v2");
+            }
         } catch (RuntimeException e) {
             throw e;
         } catch (Throwable e) {

@@ -7,7 +7,6 @@ import io.github.vrft.grpo.LogitsLogProbs;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 
 /**
  * One fused linear call on the device (PanamaBackend's): hidden [N, H], W [V, H] (bias, tokens, mask) uploaded once,
@@ -38,15 +37,15 @@ final class FusedLinearDevice implements AutoCloseable {
     private final MemorySegment dMask;
     private final MemorySegment dLogits;
 
-    FusedLinearDevice(MemorySegment ctx, float[] hidden, float[] weight, float[] bias, int hiddenSize, int[] tokens,
-                      boolean[] mask, int chunkRows) {
+    FusedLinearDevice(MemorySegment ctx, Cublas blas, float[] hidden, float[] weight, float[] bias, int hiddenSize,
+                      int[] tokens, boolean[] mask, int chunkRows) {
         this.ctx = ctx;
+        this.blas = blas;
         this.n = tokens.length;
         this.h = hiddenSize;
         this.vocab = weight.length / hiddenSize;
         this.chunkRows = Math.min(chunkRows, n);
         this.buffers = new DeviceBuffers(ctx);
-        MemorySegment stream;
         try (Arena host = Arena.ofConfined()) {
             dX = buffers.upload(MaskedHidden.of(hidden, mask, hiddenSize));
             dW = buffers.upload(weight);
@@ -54,21 +53,10 @@ final class FusedLinearDevice implements AutoCloseable {
             dTokens = buffers.upload(tokens);
             dMask = mask == null ? MemorySegment.NULL : buffers.upload(LossStruct.bytes(host, mask));
             dLogits = buffers.alloc(4L * this.chunkRows * vocab);
-            MemorySegment out = host.allocate(ValueLayout.ADDRESS);
-            PanamaBackend.check(vrft_h.vrft_context_stream(ctx, out));
-            stream = out.get(ValueLayout.ADDRESS, 0);
         } catch (RuntimeException e) {
             buffers.close();
             throw e;
         }
-        Cublas b;
-        try {
-            b = new Cublas(stream);
-        } catch (RuntimeException e) {
-            buffers.close();
-            throw e;
-        }
-        blas = b;
     }
 
     private static MemorySegment at(MemorySegment base, long bytes) {
@@ -125,12 +113,6 @@ final class FusedLinearDevice implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            if (blas != null) {
-                blas.close();
-            }
-        } finally {
-            buffers.close();
-        }
+        buffers.close();
     }
 }

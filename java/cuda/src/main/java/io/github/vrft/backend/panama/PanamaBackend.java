@@ -32,6 +32,7 @@ import java.lang.foreign.ValueLayout;
  */
 public final class PanamaBackend extends DeviceBackend implements FusedLinearBackend {
     private final MemorySegment ctx;
+    private Cublas blas;
 
     private PanamaBackend(MemorySegment ctx) {
         this.ctx = ctx;
@@ -88,6 +89,22 @@ public final class PanamaBackend extends DeviceBackend implements FusedLinearBac
             check(vrft_h.vrft_memory_info(context(), free, total));
             return new long[] {free.get(vrft_h.C_LONG_LONG, 0), total.get(vrft_h.C_LONG_LONG, 0)};
         }
+    }
+
+    /**
+     * The fused linear path's cuBLAS handle on this context's stream: made at the first fused call (where cuBLAS is
+     * loaded), used under this instance's lock, destroyed with the context. One handle per context, not per call (PyTorch
+     * keeps one per thread and device): creating one allocates and initialises cuBLAS's state each time.
+     */
+    private Cublas blas() {
+        if (blas == null) {
+            try (Arena a = Arena.ofConfined()) {
+                MemorySegment out = a.allocate(ValueLayout.ADDRESS);
+                check(vrft_h.vrft_context_stream(context(), out));
+                blas = new Cublas(out.get(ValueLayout.ADDRESS, 0));
+            }
+        }
+        return blas;
     }
 
     private MemorySegment context() {
@@ -314,8 +331,8 @@ public final class PanamaBackend extends DeviceBackend implements FusedLinearBac
         if (tokens.length == 0) {
             return FusedLinearLogProbs.forward(hidden, weight, bias, hiddenSize, tokens, mask, temperature, chunkRows);
         }
-        try (FusedLinearDevice d = new FusedLinearDevice(context(), hidden, weight, bias, hiddenSize, tokens, mask,
-                chunkRows)) {
+        try (FusedLinearDevice d = new FusedLinearDevice(context(), blas(), hidden, weight, bias, hiddenSize, tokens,
+                mask, chunkRows)) {
             return d.forward(temperature);
         }
     }
@@ -339,8 +356,8 @@ public final class PanamaBackend extends DeviceBackend implements FusedLinearBac
             return FusedLinearLogProbs.backward(hidden, weight, bias, hiddenSize, tokens, mask, temperature, chunkRows,
                     forward, gradLogp);
         }
-        try (FusedLinearDevice d = new FusedLinearDevice(context(), hidden, weight, bias, hiddenSize, tokens, mask,
-                chunkRows)) {
+        try (FusedLinearDevice d = new FusedLinearDevice(context(), blas(), hidden, weight, bias, hiddenSize, tokens,
+                mask, chunkRows)) {
             return d.backward(temperature, forward.logSumExp(), gradLogp, bias != null);
         }
     }
@@ -359,6 +376,12 @@ public final class PanamaBackend extends DeviceBackend implements FusedLinearBac
 
     @Override
     protected void release() {
-        check(vrft_h.vrft_context_destroy(ctx));
+        try {
+            if (blas != null) {
+                blas.close();
+            }
+        } finally {
+            check(vrft_h.vrft_context_destroy(ctx));
+        }
     }
 }

@@ -61,6 +61,11 @@ class JCudaBackendGpuTest extends BackendContract implements FusedLinearContract
         return JCudaBackend.open();
     }
 
+    @Override
+    public String cublasLibrary() {
+        return "libcublas.so.12"; // JCublas's JNI library links it by this name
+    }
+
     @Test
     void manyCallsLeaveDeviceMemoryWhereTheyFoundIt() {
         TokenBatch b = io.github.vrft.grpo.RandomTokens.batch(4, 33, 9, 0.2);

@@ -71,6 +71,11 @@ class PanamaBackendGpuTest extends BackendContract implements FusedLinearContrac
         return PanamaBackend.open();
     }
 
+    @Override
+    public String cublasLibrary() {
+        return Cublas.library();
+    }
+
     @Test
     void offHeapSegmentsGoInAndOutAsTheyAre() {
         float[] a = {0, 0, 10, 10, 5, 5, 15, 15, 100, 100, 110, 120};
