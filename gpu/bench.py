@@ -314,16 +314,11 @@ def bench_loss(rows, vrft, rows_, cols, reps):
     g_old, g_ref = old.view(rows_, cols).cuda(), ref.view(rows_, cols).cuda()
     g_mask, g_adv = mask.view(rows_, cols).cuda().float(), adv.cuda()
 
-    def trl_dapo_kl():  # TRL GRPOTrainer._compute_loss, loss_type dapo, beta 0.04 (k3), eps 0.2/0.28
-        x = g_logp.detach().requires_grad_(True)
-        coef_1 = torch.exp(x - g_old)
-        coef_2 = torch.clamp(coef_1, 1 - 0.2, 1 + 0.28)
-        per_token_loss = -torch.min(coef_1 * g_adv.unsqueeze(1), coef_2 * g_adv.unsqueeze(1))
-        kl = torch.exp(g_ref - x) - (g_ref - x) - 1
-        per_token_loss = per_token_loss + 0.04 * kl
-        loss = (per_token_loss * g_mask).sum() / g_mask.sum().clamp(min=1.0)
-        loss.backward()
-        return x.grad
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "benchmarks", "peers"))
+    from trl_loss import dapo_k3
+
+    def trl_dapo_kl():  # the configuration above: eps 0.2/0.28, beta 0.04
+        return dapo_k3(g_logp, g_old, g_ref, g_mask, g_adv, 0.2, 0.28, 0.04)[1]
     torch.cuda.reset_peak_memory_stats()
     base = torch.cuda.memory_allocated()
     ms = cuda_time_ms(trl_dapo_kl, reps)

@@ -197,6 +197,7 @@ def policy_loss(args, rows):
         note(args, "torch not importable: the eager-PyTorch TRL loss peer is skipped")
         return
     import numpy as np
+    from trl_loss import dapo_k3
     for shape in args.sizes:
         bsz, t = (int(x) for x in shape.split("x"))
 
@@ -208,17 +209,8 @@ def policy_loss(args, rows):
         mask = load("mask").view(bsz, t).float()
         adv = load("adv")
 
-        def trl_dapo_kl():
-            # TRL GRPOTrainer._compute_loss, loss_type dapo, beta 0.04 (k3), epsilon 0.2, forward and backward
-            logp = logp0.detach().requires_grad_(True)
-            coef_1 = torch.exp(logp - old)
-            coef_2 = torch.clamp(coef_1, 1 - 0.2, 1 + 0.2)
-            per_token_loss = -torch.min(coef_1 * adv.unsqueeze(1), coef_2 * adv.unsqueeze(1))
-            kl = torch.exp(ref - logp) - (ref - logp) - 1
-            per_token_loss = per_token_loss + 0.04 * kl
-            loss = (per_token_loss * mask).sum() / mask.sum().clamp(min=1.0)
-            loss.backward()
-            return loss, logp.grad
+        def trl_dapo_kl():  # vrft's benchmark configuration: epsilon 0.2 both sides, beta 0.04
+            return dapo_k3(logp0, old, ref, mask, adv, 0.2, 0.2, 0.04)
 
         size = f"tokens={bsz * t};shape={shape};config=trl-dapo-kl;threads={torch.get_num_threads()}"
         med, err, calls = timed(trl_dapo_kl, args.min_time)
