@@ -494,7 +494,7 @@ extern "C" int vrft_logits_backward(vrft_context* ctx, long long rows, int vocab
     if (s != VRFT_OK) return s;
     VRFT_CHECK(ctx != NULL, "ctx is NULL");
     int status = VRFT_OK;
-    float *d_logits = NULL, *d_glogp = NULL, *d_grad = NULL;
+    float *d_logits = NULL, *d_glogp = NULL;
     int* d_tokens = NULL;
     unsigned char* d_mask = NULL;
     double* d_lse = NULL;
@@ -504,14 +504,14 @@ extern "C" int vrft_logits_backward(vrft_context* ctx, long long rows, int vocab
     if (h_mask) VRFT_CUDA(upload(&d_mask, h_mask, rows, ctx->stream));
     VRFT_CUDA(upload(&d_lse, h_lse, rows, ctx->stream));
     VRFT_CUDA(upload(&d_glogp, h_grad_logp, rows, ctx->stream));
-    VRFT_CUDA(scratch(&d_grad, rows * vocab, ctx->stream));
+    /* the gradient is written over the device copy of the logits: one [rows, vocab] buffer on the device, not two */
     status = vrft_logits_backward_device(ctx, rows, vocab, temperature, d_logits, NULL, d_tokens, d_mask, d_lse, d_glogp,
-                                         d_grad);
+                                         d_logits);
     if (status != VRFT_OK) goto done;
-    VRFT_CUDA(download(h_grad, d_grad, rows * vocab, ctx->stream));
+    VRFT_CUDA(download(h_grad, d_logits, rows * vocab, ctx->stream));
     VRFT_CUDA(cudaStreamSynchronize(ctx->stream));
 done:
-    VRFT_FREE(d_logits); VRFT_FREE(d_tokens); VRFT_FREE(d_mask); VRFT_FREE(d_lse); VRFT_FREE(d_glogp); VRFT_FREE(d_grad);
+    VRFT_FREE(d_logits); VRFT_FREE(d_tokens); VRFT_FREE(d_mask); VRFT_FREE(d_lse); VRFT_FREE(d_glogp);
     if (status == VRFT_OK) g_last_error[0] = 0;
     return status;
 }
