@@ -273,6 +273,69 @@ public final class PanamaBackend extends DeviceBackend implements FusedLinearBac
     }
 
     /**
+     * The logits forward on off-heap data, passed to the shim as it is ({@code vrft_logits_forward}): {@code rows ×
+     * vocab} float32 logits, {@code rows} int32 tokens, a mask of one byte per row (0 = masked) or
+     * {@link MemorySegment#NULL} for none; {@code logp} (float32) and {@code lse} (float64, for the backward)
+     * receive {@code rows} values each. The same results as the array method.
+     *
+     * @throws IllegalArgumentException naming the argument at fault (a segment that is null or too small, vocab,
+     *                                  the temperature, an unmasked token outside [0, vocab)), before the downcall
+     */
+    public synchronized void logitsForward(long rows, int vocab, float temperature, MemorySegment logits,
+                                           MemorySegment tokens, MemorySegment mask, MemorySegment logp,
+                                           MemorySegment lse) {
+        LogitsArgs a = LogitsArgs.of(rows, vocab, temperature, logits, tokens, mask);
+        check(vrft_h.vrft_logits_forward(context(), rows, vocab, temperature, a.logits(), a.tokens(), a.mask(),
+                sized(logp, 4 * rows, "logp"), sized(lse, 8 * rows, "lse")));
+    }
+
+    /**
+     * The logits backward on off-heap data, passed to the shim as it is ({@code vrft_logits_backward}): the forward's
+     * inputs, its {@code lse}, {@code rows} float32 values of dL/dlogp; {@code grad} receives {@code rows × vocab}
+     * float32 values and may be {@code logits} itself (the gradient then overwrites them, as the CPU's in-place
+     * backward does).
+     *
+     * @throws IllegalArgumentException as {@link #logitsForward(long, int, float, MemorySegment, MemorySegment,
+     *                                  MemorySegment, MemorySegment, MemorySegment)}, and for lse, gradLogp or grad
+     */
+    public synchronized void logitsBackward(long rows, int vocab, float temperature, MemorySegment logits,
+                                            MemorySegment tokens, MemorySegment mask, MemorySegment lse,
+                                            MemorySegment gradLogp, MemorySegment grad) {
+        LogitsArgs a = LogitsArgs.of(rows, vocab, temperature, logits, tokens, mask);
+        check(vrft_h.vrft_logits_backward(context(), rows, vocab, temperature, a.logits(), a.tokens(), a.mask(),
+                sized(lse, 8 * rows, "lse"), sized(gradLogp, 4 * rows, "gradLogp"),
+                sized(grad, 4 * rows * vocab, "grad")));
+    }
+
+    /** The logits methods' common segments, checked as LogitsLogProbs checks its arrays (NULL where absent). */
+    private record LogitsArgs(MemorySegment logits, MemorySegment tokens, MemorySegment mask) {
+        static LogitsArgs of(long rows, int vocab, float temperature, MemorySegment logits, MemorySegment tokens,
+                             MemorySegment mask) {
+            if (rows < 0) {
+                throw new IllegalArgumentException("rows: must be >= 0, got " + rows);
+            }
+            if (vocab < 1) {
+                throw new IllegalArgumentException("vocab: must be at least 1, got " + vocab);
+            }
+            if (!(temperature > 0) || Float.isInfinite(temperature)) {
+                throw new IllegalArgumentException("temperature: must be positive and finite, got " + temperature);
+            }
+            MemorySegment lg = sized(logits, Math.multiplyExact(4 * rows, (long) vocab), "logits");
+            MemorySegment tk = sized(tokens, 4 * rows, "tokens");
+            MemorySegment m = mask == null || mask.equals(MemorySegment.NULL) ? MemorySegment.NULL
+                    : sized(mask, rows, "mask");
+            for (long r = 0; r < rows; r++) {
+                int t = tk.getAtIndex(ValueLayout.JAVA_INT, r);
+                boolean on = m.equals(MemorySegment.NULL) || m.get(ValueLayout.JAVA_BYTE, r) != 0;
+                if (on && (t < 0 || t >= vocab)) {
+                    throw new IllegalArgumentException("tokens[" + r + "]: " + t + " is not in [0, " + vocab + ")");
+                }
+            }
+            return new LogitsArgs(lg, tk, m);
+        }
+    }
+
+    /**
      * {@code vrft_logits_forward_device} on a device copy of the logits made straight from the array (no off-heap copy
      * of it: {@link DeviceBuffers}).
      */

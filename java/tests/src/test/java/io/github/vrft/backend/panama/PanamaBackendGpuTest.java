@@ -7,8 +7,10 @@ import io.github.vrft.backend.FusedLinearBackend;
 import io.github.vrft.backend.FusedLinearContract;
 import io.github.vrft.box.PairwiseIou;
 import io.github.vrft.grpo.AdvantageFlavor;
+import io.github.vrft.grpo.GoldenParity;
 import io.github.vrft.grpo.GroupAdvantages;
 import io.github.vrft.grpo.Groups;
+import io.github.vrft.grpo.LogitsLogProbs;
 import io.github.vrft.grpo.LossOptions;
 import io.github.vrft.grpo.TokenBatch;
 import io.github.vrft.grpo.TrlLossOptions;
@@ -20,10 +22,12 @@ import org.junit.jupiter.api.condition.EnabledIf;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The panama backend against the CPU backend (the oracle): {@link BackendContract}, {@link FusedLinearContract}
@@ -100,6 +104,64 @@ class PanamaBackendGpuTest extends BackendContract implements FusedLinearContrac
                     arena.allocateFrom(ValueLayout.JAVA_FLOAT, b), arena.allocateFrom(ValueLayout.JAVA_LONG, bOff),
                     arena.allocate(ValueLayout.JAVA_FLOAT, 3), 4));
             assertEquals("out holds 12 bytes, needs 16", e.getMessage());
+        }
+    }
+
+    /**
+     * The off-heap logits methods against the CPU oracle within one float32 ulp (the array methods' contract): a
+     * masked row with a padding id, the backward into a separate segment and in place over the logits, and the
+     * arguments named before the downcall.
+     */
+    @Test
+    void offHeapLogitsGoInAndOutAsTheyAreAndTheBackwardMayOverwriteThem() {
+        int rows = 6;
+        int vocab = 1_031;
+        SplittableRandom r = new SplittableRandom(36);
+        float[] x = new float[rows * vocab];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) (r.nextGaussian() * 3);
+        }
+        int[] tokens = {5, -100, vocab - 1, 0, 17, 512};
+        boolean[] mask = {true, false, true, true, true, true};
+        float[] g = {1f, 2f, -0.5f, 0.25f, -1f, 3f};
+        LogitsLogProbs.Forward cpu = LogitsLogProbs.forward(x, tokens, mask, vocab, 0.8f);
+        float[] cpuGrad = LogitsLogProbs.backward(x, tokens, mask, vocab, 0.8f, cpu, g);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment logits = arena.allocateFrom(ValueLayout.JAVA_FLOAT, x);
+            MemorySegment tok = arena.allocateFrom(ValueLayout.JAVA_INT, tokens);
+            MemorySegment m = arena.allocate(rows);
+            for (int i = 0; i < rows; i++) {
+                m.set(ValueLayout.JAVA_BYTE, i, (byte) (mask[i] ? 1 : 0));
+            }
+            MemorySegment logp = arena.allocate(ValueLayout.JAVA_FLOAT, rows);
+            MemorySegment lse = arena.allocate(ValueLayout.JAVA_DOUBLE, rows);
+            backend.logitsForward(rows, vocab, 0.8f, logits, tok, m, logp, lse);
+            GoldenParity.assertWithinOneUlp(cpu.logp(), logp.toArray(ValueLayout.JAVA_FLOAT), "logp");
+            for (int i = 0; i < rows; i++) {
+                double want = cpu.logSumExp()[i];
+                assertEquals(want, lse.getAtIndex(ValueLayout.JAVA_DOUBLE, i),
+                        Double.isFinite(want) ? 1e-12 * Math.max(1, Math.abs(want)) : 0, "lse[" + i + "]");
+            }
+            MemorySegment gl = arena.allocateFrom(ValueLayout.JAVA_FLOAT, g);
+            MemorySegment grad = arena.allocate(ValueLayout.JAVA_FLOAT, (long) rows * vocab);
+            backend.logitsBackward(rows, vocab, 0.8f, logits, tok, m, lse, gl, grad);
+            GoldenParity.assertWithinOneUlp(cpuGrad, grad.toArray(ValueLayout.JAVA_FLOAT), "grad");
+            backend.logitsBackward(rows, vocab, 0.8f, logits, tok, m, lse, gl, logits); // in place
+            GoldenParity.assertWithinOneUlp(cpuGrad, logits.toArray(ValueLayout.JAVA_FLOAT), "grad in place");
+
+            MemorySegment full = arena.allocateFrom(ValueLayout.JAVA_FLOAT, x);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> backend.logitsForward(rows,
+                    vocab, 0.8f, full, tok, MemorySegment.NULL, logp, lse)); // row 1's padding id, now unmasked
+            assertEquals("tokens[1]: -100 is not in [0, 1031)", e.getMessage());
+            e = assertThrows(IllegalArgumentException.class, () -> backend.logitsForward(rows, vocab, 0.8f,
+                    full.asSlice(0, 4L * rows * vocab - 4), tok, m, logp, lse));
+            assertEquals("logits holds 24740 bytes, needs 24744", e.getMessage());
+            e = assertThrows(IllegalArgumentException.class, () -> backend.logitsBackward(rows, vocab, 0.8f, full, tok,
+                    m, lse, gl, arena.allocate(ValueLayout.JAVA_FLOAT, 3)));
+            assertEquals("grad holds 12 bytes, needs 24744", e.getMessage());
+            e = assertThrows(IllegalArgumentException.class, () -> backend.logitsForward(rows, vocab, 0f, full, tok, m,
+                    logp, lse));
+            assertTrue(e.getMessage().startsWith("temperature"), e.getMessage());
         }
     }
 
