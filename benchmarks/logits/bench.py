@@ -85,10 +85,27 @@ def fused(a, cp, py, where, date):
                       str(peer["peak_extra_bytes"]), "bytes", where, date]]
             table.append(f"| {n:,} x {h:,} x {vocab:,} | eager PyTorch {peer['torch']} ({peer['threads']} threads) "
                          f"| {pt:.2f} s | {n / pt:,.0f} | {peer['peak_extra_bytes'] / 2**20:,.0f} MiB peak RSS increase |")
-            ratios.append(f"{n:,} x {h:,} x {vocab:,}: {pt / t:.2f}x the speed, {total / peer['peak_extra_bytes']:.2f} "
+            ratios.append(f"vrft against eager PyTorch at {n:,} x {h:,} x {vocab:,}: {pt / t:.2f}x the speed, {total / peer['peak_extra_bytes']:.2f} "
                           f"of the memory beyond the inputs ({(v['extra_bytes']) / 2**20:,.1f} MiB besides the gradients "
                           f"against {(peer['peak_extra_bytes'] - v['gradient_bytes']) / 2**20:,.0f} MiB)")
-        print(f"bench: fused {shape}: vrft {t:.2f} s" + (f", torch {peer['seconds']:.2f} s" if peer else ""), flush=True)
+        # the same chunked algorithm with dev.ludovic.netlib's sgemm for the products (BlasPeerRun times vrft again,
+        # alternately with it, so its ratio is of one run)
+        b = subprocess.run([java(), "-Xmx8g", "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
+                            "-cp", cp, "io.github.vrft.bench.BlasPeerRun", str(n), str(h), str(vocab), str(a.chunk),
+                            str(a.calls)], capture_output=True, text=True)
+        if b.returncode != 0:
+            sys.exit(f"bench: BlasPeerRun failed:\n{b.stderr}")
+        ours_again, blas = (json.loads(line) for line in b.stdout.strip().splitlines()[-2:])
+        bt = blas["forward_backward_s"]
+        rows += [["fused_linear_logprobs", blas["implementation"], "cpu", size, "latency", f"{bt:.6g}", "s/call", where,
+                  date]]
+        table.append(f"| {n:,} x {h:,} x {vocab:,} ({a.chunk}) | the same with {blas['implementation']}'s sgemm "
+                     f"(vrft alternately: {ours_again['forward_backward_s']:.2f} s) | {bt:.2f} s | {n / bt:,.0f} | "
+                     f"not measured |")
+        ratios.append(f"the same algorithm with {blas['implementation']}'s sgemm at {n:,} x {h:,} x {vocab:,}: "
+                      f"{ours_again['forward_backward_s'] / bt:.2f}x vrft's speed")
+        print(f"bench: fused {shape}: vrft {t:.2f} s" + (f", torch {peer['seconds']:.2f} s" if peer else "")
+              + f", {blas['implementation']} {bt:.2f} s", flush=True)
     with open(os.path.join(a.out, "fused_linear_cpu.csv"), "w", newline="") as f:
         w = csv.writer(f)
         w.writerow(endtoend.SCHEMA)
@@ -97,8 +114,7 @@ def fused(a, cp, py, where, date):
           f"{where}, {date}. Hidden states [N, H] and an lm_head weight [V, H] to the chosen tokens' log-probs "
           f"(tau = {a.tau}) and back to both gradients, the median of {a.calls} timed calls after one warm-up call, "
           f"same data, same run. Memory as in logits_cpu.\n\n" + "\n".join(table) + "\n\n"
-          + ("vrft against eager PyTorch: " + "; ".join(ratios) + ".\n" if ratios else
-             "No PyTorch was importable: the peer was not run.\n"))
+          + ("Ratios: " + "; ".join(ratios) + ".\n" + ("" if py else "No PyTorch was importable: that peer was not run.\n")))
     with open(os.path.join(a.out, "fused_linear_cpu.md"), "w") as f:
         f.write(md)
     endtoend.replace_section(os.path.join(a.out, "REPORT.md"), md)

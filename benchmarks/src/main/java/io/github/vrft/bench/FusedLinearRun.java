@@ -53,28 +53,16 @@ public final class FusedLinearRun {
         if (fl != null) { // a backend without its BLAS library says so now, not after the data are made
             fl.fusedLinearForward(new float[1], new float[1], null, 1, new int[1], null, 1f, 1);
         }
-        SplittableRandom r = new SplittableRandom(23);
-        float[] x = new float[Math.multiplyExact(n, h)];
-        float[] w = new float[Math.multiplyExact(vocab, h)];
-        // uniform with unit variance (hidden) and 1/H (W): as cheap as a draw gets, since W has 300M entries at
-        // Qwen's shape; the cost of the products does not depend on the values
-        double unit = Math.sqrt(3);
-        for (int k = 0; k < x.length; k++) {
-            x[k] = (float) (unit * (2 * r.nextDouble() - 1));
-        }
-        double scale = unit / Math.sqrt(h);
-        for (int k = 0; k < w.length; k++) {
-            w[k] = (float) (scale * (2 * r.nextDouble() - 1));
-        }
-        int[] tokens = new int[n];
-        long[] tokens64 = new long[n];
-        float[] g = new float[n];
-        for (int i = 0; i < n; i++) {
-            tokens[i] = r.nextInt(vocab);
-            tokens64[i] = tokens[i];
-            g[i] = (float) r.nextGaussian();
-        }
+        Inputs in = Inputs.generate(n, h, vocab);
+        float[] x = in.hidden();
+        float[] w = in.weight();
+        int[] tokens = in.tokens();
+        float[] g = in.gradLogp();
         if (!args[5].equals("-")) {
+            long[] tokens64 = new long[n];
+            for (int i = 0; i < n; i++) {
+                tokens64[i] = tokens[i];
+            }
             Files.createDirectories(dir);
             Npy.write(dir.resolve("hidden.npy"), x);
             Npy.write(dir.resolve("weight.npy"), w);
@@ -123,6 +111,32 @@ public final class FusedLinearRun {
                 backendName, n, h, vocab, chunk, Runtime.getRuntime().availableProcessors(), fwd[calls / 2],
                 bwd[calls / 2], extra, FusedLinearLogProbs.scratchBytes(n, vocab, chunk), 4L * (x.length + w.length),
                 cpu ? -1 : devicePeak, cpu ? -1 : 4L * (x.length + w.length + n)));
+    }
+
+    /** The benchmark's data: hidden [N, H], W [V, H], the tokens and ∂L/∂logp (seeded). */
+    record Inputs(float[] hidden, float[] weight, int[] tokens, float[] gradLogp) {
+        static Inputs generate(int n, int h, int vocab) {
+            SplittableRandom r = new SplittableRandom(23);
+            float[] x = new float[Math.multiplyExact(n, h)];
+            float[] w = new float[Math.multiplyExact(vocab, h)];
+            // uniform with unit variance (hidden) and 1/H (W): as cheap as a draw gets, since W has 300M entries at
+            // Qwen's shape; the cost of the products does not depend on the values
+            double unit = Math.sqrt(3);
+            for (int k = 0; k < x.length; k++) {
+                x[k] = (float) (unit * (2 * r.nextDouble() - 1));
+            }
+            double scale = unit / Math.sqrt(h);
+            for (int k = 0; k < w.length; k++) {
+                w[k] = (float) (scale * (2 * r.nextDouble() - 1));
+            }
+            int[] tokens = new int[n];
+            float[] g = new float[n];
+            for (int i = 0; i < n; i++) {
+                tokens[i] = r.nextInt(vocab);
+                g[i] = (float) r.nextGaussian();
+            }
+            return new Inputs(x, w, tokens, g);
+        }
     }
 
     /**
