@@ -14,9 +14,9 @@ formula; Liger-Kernel's Triton GRPO loss where it is importable.
 
 The fused linear log-prob (hidden states and the lm_head weight to the chosen tokens' log-probs and back) is vrft's
 Java API, not one kernel: with --java-cmd (a JSON list: java, its flags and -cp, as gpu/validate runs it) the
-benchmark runs io.github.vrft.bench.FusedLinearRun --backend panama and --backend jcuda (host arrays in and out, so
-its wall time includes the copies of hidden and W to the device and of the gradients back; device memory polled by a
-second backend instance), against eager PyTorch (hidden @ W.T, log_softmax, gather, autograd) on resident data timed
+benchmark runs io.github.vrft.bench.FusedLinearRun --backend panama and --backend jcuda (a FusedLinearStep: host
+arrays in and out, hidden and W copied to the device once for the forward and the backward, so its wall time includes
+those copies and the gradients' way back; device memory polled by a second backend instance), against eager PyTorch (hidden @ W.T, log_softmax, gather, autograd) on resident data timed
 by CUDA events, the same from and back to host tensors timed by the wall clock, and Liger-Kernel's
 LigerFusedLinearGRPOLoss (beta 0, no reference model, not torch.compiled) where it is importable. Memory is counted
 beyond the inputs (hidden, W, tokens) on every side; the gradients count. Rows use the suite's CSV schema

@@ -3,6 +3,7 @@ package io.github.vrft.bench;
 import io.github.vrft.backend.Backend;
 import io.github.vrft.backend.Backends;
 import io.github.vrft.backend.FusedLinearBackend;
+import io.github.vrft.backend.FusedLinearStep;
 import io.github.vrft.grpo.FusedLinearLogProbs;
 import io.github.vrft.grpo.LogitsLogProbs;
 
@@ -23,12 +24,14 @@ import java.util.concurrent.locks.LockSupport;
  * per call beyond the gradients it returns. Prints one JSON line.
  *
  * <p>With {@code --backend jcuda|panama} the calls go through that backend's {@link FusedLinearBackend}: host arrays
- * in and out, so the times include the copies of hidden and W to the device and of the gradients back. A second
+ * in and out, so the times include the copies of hidden and W to the device and of the gradients back. They run as
+ * a trainer's step does, through a {@link FusedLinearStep} (the inputs copied once, when it opens: in the forward's
+ * time), or with {@code --stateless} through the two stateless calls (the inputs copied for each). A second
  * instance of the backend polls the device's memory in use (total less free) while the calls run; the peak above
  * the level before a call is reported as {@code device_peak_bytes} (inputs, chunk, gradients and cuBLAS's workspace
  * all count, as the driver sees them), with {@code device_input_bytes} (hidden, W and the tokens) beside it.
  *
- * <pre>java ... io.github.vrft.bench.FusedLinearRun N H V CHUNK TAU DIR [CALLS] [--backend NAME]</pre>
+ * <pre>java ... io.github.vrft.bench.FusedLinearRun N H V CHUNK TAU DIR [CALLS] [--backend NAME [--stateless]]</pre>
  */
 public final class FusedLinearRun {
     private FusedLinearRun() {}
@@ -44,6 +47,7 @@ public final class FusedLinearRun {
         int at = Arrays.asList(args).indexOf("--backend");
         String backendName = at >= 0 && at + 1 < args.length ? args[at + 1] : "cpu";
         boolean cpu = backendName.equals("cpu");
+        boolean stateless = Arrays.asList(args).contains("--stateless");
         Backend device = cpu ? null : Backends.open(backendName);
         Backend probe = cpu ? null : Backends.open(backendName);
         if (!cpu && !(device instanceof FusedLinearBackend)) {
@@ -81,12 +85,24 @@ public final class FusedLinearRun {
             }
             long a0 = mx.getTotalThreadAllocatedBytes();
             long t0 = System.nanoTime();
-            LogitsLogProbs.Forward f = cpu ? FusedLinearLogProbs.forward(x, w, null, h, tokens, null, tau, chunk)
-                    : fl.fusedLinearForward(x, w, null, h, tokens, null, tau, chunk);
-            long t1 = System.nanoTime();
-            FusedLinearLogProbs.Gradients gr = cpu
-                    ? FusedLinearLogProbs.backward(x, w, null, h, tokens, null, tau, chunk, f, g)
-                    : fl.fusedLinearBackward(x, w, null, h, tokens, null, tau, chunk, f, g);
+            LogitsLogProbs.Forward f;
+            FusedLinearLogProbs.Gradients gr;
+            long t1;
+            if (cpu) {
+                f = FusedLinearLogProbs.forward(x, w, null, h, tokens, null, tau, chunk);
+                t1 = System.nanoTime();
+                gr = FusedLinearLogProbs.backward(x, w, null, h, tokens, null, tau, chunk, f, g);
+            } else if (stateless) {
+                f = fl.fusedLinearForward(x, w, null, h, tokens, null, tau, chunk);
+                t1 = System.nanoTime();
+                gr = fl.fusedLinearBackward(x, w, null, h, tokens, null, tau, chunk, f, g);
+            } else { // a training step's way: the inputs go to the device once, for both passes
+                try (FusedLinearStep step = fl.openFusedLinearStep(x, w, null, h, tokens, null, tau, chunk)) {
+                    f = step.forward();
+                    t1 = System.nanoTime();
+                    gr = step.backward(f, g);
+                }
+            }
             long t2 = System.nanoTime();
             long a1 = mx.getTotalThreadAllocatedBytes();
             if (peak != null) {
@@ -107,10 +123,12 @@ public final class FusedLinearRun {
         Arrays.sort(bwd);
         System.out.println(String.format(Locale.ROOT, "{\"backend\": \"%s\", \"n\": %d, \"h\": %d, \"vocab\": %d, "
                 + "\"chunk\": %d, \"threads\": %d, \"forward_s\": %.6f, \"backward_s\": %.6f, \"extra_bytes\": %d, "
-                + "\"chunk_bytes\": %d, \"gradient_bytes\": %d, \"device_peak_bytes\": %d, \"device_input_bytes\": %d}",
+                + "\"chunk_bytes\": %d, \"gradient_bytes\": %d, \"device_peak_bytes\": %d, \"device_input_bytes\": %d, "
+                + "\"calls\": \"%s\"}",
                 backendName, n, h, vocab, chunk, Runtime.getRuntime().availableProcessors(), fwd[calls / 2],
                 bwd[calls / 2], extra, FusedLinearLogProbs.scratchBytes(n, vocab, chunk), 4L * (x.length + w.length),
-                cpu ? -1 : devicePeak, cpu ? -1 : 4L * (x.length + w.length + n)));
+                cpu ? -1 : devicePeak, cpu ? -1 : 4L * (x.length + w.length + n),
+                cpu ? "cpu" : stateless ? "stateless" : "step"));
     }
 
     /** The benchmark's data: hidden [N, H], W [V, H], the tokens and ∂L/∂logp (seeded). */

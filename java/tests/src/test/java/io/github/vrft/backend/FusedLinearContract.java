@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -95,6 +96,63 @@ public interface FusedLinearContract {
                     assertEquals(0f, gd.hidden()[i * h + k], 0f, "masked ∂hidden row " + i);
                 }
             }
+        }
+    }
+
+    /**
+     * A step (inputs uploaded once for its forward and backward) gives what the stateless calls give, bit for bit
+     * (the same GEMMs and kernels on the same values), whatever the caller's arrays do after it is opened; its
+     * backward runs twice alike; closing it returns the device memory; a closed step, or one whose backend was
+     * closed under it, refuses calls; an empty batch gets a step too.
+     */
+    @Test
+    default void fusedLinearStepUploadsOnceAndGivesTheStatelessResults() {
+        assumeTrue(blasUnavailable() == null, this::blasUnavailable);
+        int h = 24;
+        FusedLinearLogProbsTest.Case c = FusedLinearLogProbsTest.random(37, 45, h, Emulation.size(32_771, 1_027), true,
+                true);
+        LogitsLogProbs.Forward f0 = device().fusedLinearForward(c.x(), c.w(), c.b(), h, c.tokens(), c.mask(), 0.7f, 16);
+        FusedLinearLogProbs.Gradients g0 = device().fusedLinearBackward(c.x(), c.w(), c.b(), h, c.tokens(), c.mask(),
+                0.7f, 16, f0, c.g());
+        long before = device().deviceMemoryInUse();
+        float[] x = c.x().clone();
+        float[] w = c.w().clone();
+        FusedLinearStep step = device().openFusedLinearStep(x, w, c.b(), h, c.tokens(), c.mask(), 0.7f, 16);
+        java.util.Arrays.fill(x, Float.NaN); // the step holds its own copies
+        java.util.Arrays.fill(w, Float.NaN);
+        LogitsLogProbs.Forward f = step.forward();
+        assertArrayEquals(f0.logp(), f.logp(), 0f, "logp");
+        assertArrayEquals(f0.logSumExp(), f.logSumExp(), 0.0, "lse");
+        for (int k = 0; k < 2; k++) {
+            FusedLinearLogProbs.Gradients g = step.backward(f, c.g());
+            assertArrayEquals(g0.hidden(), g.hidden(), 0f, "∂hidden, backward " + k);
+            assertArrayEquals(g0.weight(), g.weight(), 0f, "∂W, backward " + k);
+            assertArrayEquals(g0.bias(), g.bias(), 0f, "∂b, backward " + k);
+        }
+        String m = assertThrows(IllegalArgumentException.class, () -> step.backward(f, new float[3])).getMessage();
+        assertTrue(m.startsWith("gradLogp"), m);
+        step.close();
+        step.close();
+        assertEquals(before, device().deviceMemoryInUse(), "device memory after the step closed");
+        assertThrows(IllegalStateException.class, step::forward);
+
+        FusedLinearStep orphan;
+        try (Backend other = openAnother()) {
+            orphan = ((FusedLinearBackend) other).openFusedLinearStep(c.x(), c.w(), c.b(), h, c.tokens(), c.mask(),
+                    0.7f, 16);
+            assertArrayEquals(f0.logp(), orphan.forward().logp(), 0f, "logp through a second instance");
+        }
+        assertThrows(IllegalStateException.class, orphan::forward, "a step whose backend was closed");
+        orphan.close();
+        if (Emulation.active()) { // the emulation's device memory is this process's alone
+            assertEquals(before, device().deviceMemoryInUse(), "device memory after the second instance closed");
+        }
+
+        try (FusedLinearStep empty = device().openFusedLinearStep(new float[0], c.w(), null, h, new int[0], null, 0.7f,
+                16)) {
+            assertEquals(0, empty.forward().logp().length);
+            assertEquals(c.w().length, empty.backward(new LogitsLogProbs.Forward(new float[0], new double[0]),
+                    new float[0]).weight().length);
         }
     }
 

@@ -2,6 +2,7 @@ package io.github.vrft.backend.jcuda;
 
 import io.github.vrft.backend.DeviceBackend;
 import io.github.vrft.backend.FusedLinearBackend;
+import io.github.vrft.backend.FusedLinearStep;
 import io.github.vrft.backend.device.LossStruct;
 import io.github.vrft.backend.device.MaskedHidden;
 import io.github.vrft.box.DetectionMatch;
@@ -29,7 +30,9 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The jcuda backend: the kernels of {@code cuda/}, loaded from the jar's fatbin and launched through JCuda's
@@ -56,6 +59,8 @@ public final class JCudaBackend extends DeviceBackend implements FusedLinearBack
     private final CUfunction logitsBackward = new CUfunction();
     /** The fused linear path's JCublas handle on {@link #stream}, made at its first call, destroyed with the context. */
     private cublasHandle blas;
+    /** The open fused linear steps: release() closes them while the context is alive. */
+    private final Set<Step> steps = new LinkedHashSet<>();
 
     private JCudaBackend() {
         CUdevice dev = new CUdevice();
@@ -399,65 +404,26 @@ public final class JCudaBackend extends DeviceBackend implements FusedLinearBack
     }
 
     /**
-     * {@link FusedLinearLogProbs#forward} on the device with JCublas: per chunk of positions, cuBLAS writes the chunk's
-     * logits and the log-softmax kernel runs on them, on this backend's stream. Within float32 rounding of the CPU's
-     * products (the GEMM sums in its own order).
+     * A {@link FusedLinearStep} on the device with JCublas (the inputs uploaded here, once for the forward and the
+     * backward); on the CPU for an empty batch.
      *
      * @throws IllegalArgumentException naming the argument at fault, before anything native runs
-     * @throws IllegalStateException    where JCublas cannot load ({@link #cublas()} says why)
+     * @throws IllegalStateException    where JCublas cannot load, or this backend is closed
      */
     @Override
-    public synchronized LogitsLogProbs.Forward fusedLinearForward(float[] hidden, float[] weight, float[] bias,
-                                                               int hiddenSize, int[] tokens, boolean[] mask,
-                                                               float temperature, int chunkRows) {
+    public synchronized FusedLinearStep openFusedLinearStep(float[] hidden, float[] weight, float[] bias,
+                                                            int hiddenSize, int[] tokens, boolean[] mask,
+                                                            float temperature, int chunkRows) {
         int vocab = FusedLinearLogProbs.checkInputs(hidden, weight, bias, hiddenSize, tokens, mask, temperature,
                 chunkRows);
         if (tokens.length == 0) {
-            return FusedLinearLogProbs.forward(hidden, weight, bias, hiddenSize, tokens, mask, temperature, chunkRows);
+            return FusedLinearStep.onCpu(hidden, weight, bias, hiddenSize, tokens, mask, temperature, chunkRows);
         }
-        return fusedLinear(hidden, weight, bias, hiddenSize, vocab, tokens, mask, temperature, chunkRows, null, null);
-    }
-
-    /**
-     * {@link FusedLinearLogProbs#backward} on the device with JCublas: per chunk, the logits again, ∂L/∂logits written
-     * over them by the backward kernel, then ∂hidden, ∂W and ∂b by cuBLAS.
-     *
-     * @throws IllegalArgumentException naming the argument at fault, before anything native runs
-     * @throws IllegalStateException    where JCublas cannot load
-     */
-    @Override
-    public synchronized FusedLinearLogProbs.Gradients fusedLinearBackward(float[] hidden, float[] weight, float[] bias,
-                                                                       int hiddenSize, int[] tokens, boolean[] mask,
-                                                                       float temperature, int chunkRows,
-                                                                       LogitsLogProbs.Forward forward,
-                                                                       float[] gradLogp) {
-        int vocab = FusedLinearLogProbs.checkInputs(hidden, weight, bias, hiddenSize, tokens, mask, temperature,
-                chunkRows);
-        LogitsLogProbs.checkBackward(tokens.length, forward, gradLogp);
-        if (tokens.length == 0) {
-            return FusedLinearLogProbs.backward(hidden, weight, bias, hiddenSize, tokens, mask, temperature, chunkRows,
-                    forward, gradLogp);
-        }
-        return fusedLinear(hidden, weight, bias, hiddenSize, vocab, tokens, mask, temperature, chunkRows, forward,
-                gradLogp);
-    }
-
-    /**
-     * The forward (backward == null) or the backward, as PanamaBackend's FusedLinearDevice does it: row-major arrays
-     * are column-major transposes to cuBLAS, masked rows of the device copy of hidden are zeroed first.
-     */
-    @SuppressWarnings("unchecked")
-    private <T> T fusedLinear(float[] hidden, float[] weight, float[] bias, int h, int vocab, int[] tokens,
-                              boolean[] mask, float temperature, int chunkRows, LogitsLogProbs.Forward forward,
-                              float[] gradLogp) {
         if (JCUBLAS_ERROR != null) {
             throw new IllegalStateException(JCUBLAS_ERROR);
         }
         requireOpen();
         current();
-        int n = tokens.length;
-        int chunk = Math.min(chunkRows, n);
-        double invT = 1.0 / temperature;
         if (blas == null) { // one handle per context, not per call (PyTorch keeps one per thread and device)
             cublasHandle made = new cublasHandle();
             JCublas2.cublasCreate(made);
@@ -469,61 +435,145 @@ public final class JCudaBackend extends DeviceBackend implements FusedLinearBack
             }
             blas = made;
         }
-        try (Arena arena = Arena.ofConfined(); Buffers bufs = new Buffers()) {
-            DeviceBuffer dX = upload(bufs, MaskedHidden.of(hidden, mask, h));
-            DeviceBuffer dW = upload(bufs, weight);
-            DeviceBuffer dB = upload(bufs, bias);
-            DeviceBuffer dTokens = upload(bufs, tokens);
-            DeviceBuffer dMask = mask == null ? null : upload(bufs, arena, LossStruct.bytes(arena, mask));
-            DeviceBuffer dLogits = bufs.alloc(4L * chunk * vocab);
-            Pointer one = Pointer.to(new float[] {1f});
-            Pointer zero = Pointer.to(new float[] {0f});
-            if (forward == null) {
-                DeviceBuffer dLogp = bufs.alloc(4L * n);
-                DeviceBuffer dLse = bufs.alloc(8L * n);
-                for (int r0 = 0; r0 < n; r0 += chunk) {
-                    int c = Math.min(chunk, n - r0);
-                    JCublas2.cublasSgemm(blas, cublasOperation.CUBLAS_OP_T, cublasOperation.CUBLAS_OP_N, vocab, c, h,
-                            one, dW.ptr, h, dX.ptr.withByteOffset(4L * r0 * h), h, zero, dLogits.ptr, vocab);
-                    launch(logitsForward, c, dLogits, dB, dTokens.ptr.withByteOffset(4L * r0),
-                            dMask == null ? null : dMask.ptr.withByteOffset(r0), vocab, invT,
-                            dLogp.ptr.withByteOffset(4L * r0), dLse.ptr.withByteOffset(8L * r0));
-                }
-                return (T) new LogitsLogProbs.Forward(floats(dLogp, n), doubles(dLse, n));
+        Step step = new Step(hidden, weight, bias, hiddenSize, vocab, tokens, mask, temperature, chunkRows);
+        steps.add(step);
+        return step;
+    }
+
+    /**
+     * A step's device copies of its inputs and its chunk of logits, as PanamaBackend's FusedLinearDevice holds them:
+     * row-major arrays are column-major transposes to cuBLAS, masked rows of hidden are zeroed before the upload.
+     * Its calls hold this backend's lock (one context, one stream, one handle).
+     */
+    private final class Step implements FusedLinearStep {
+        private Buffers inputs = new Buffers(); // null once closed
+        private final int n;
+        private final int h;
+        private final int vocab;
+        private final int chunk;
+        private final double invT;
+        private final DeviceBuffer dX;
+        private final DeviceBuffer dW;
+        private final DeviceBuffer dB;
+        private final DeviceBuffer dTokens;
+        private final DeviceBuffer dMask;
+        private final DeviceBuffer dLogits;
+
+        Step(float[] hidden, float[] weight, float[] bias, int h, int vocab, int[] tokens, boolean[] mask,
+             float temperature, int chunkRows) {
+            this.n = tokens.length;
+            this.h = h;
+            this.vocab = vocab;
+            this.chunk = Math.min(chunkRows, n);
+            this.invT = 1.0 / temperature;
+            try (Arena arena = Arena.ofConfined()) {
+                dX = upload(inputs, MaskedHidden.of(hidden, mask, h));
+                dW = upload(inputs, weight);
+                dB = upload(inputs, bias);
+                dTokens = upload(inputs, tokens);
+                dMask = mask == null ? null : upload(inputs, arena, LossStruct.bytes(arena, mask));
+                dLogits = inputs.alloc(4L * chunk * vocab);
+                JCudaDriver.cuStreamSynchronize(stream); // the mask's copy reads the arena
+            } catch (RuntimeException e) {
+                inputs.close();
+                throw e;
             }
-            DeviceBuffer dLse = upload(bufs, forward.logSumExp());
-            DeviceBuffer dGradLogp = upload(bufs, gradLogp);
-            DeviceBuffer dGradX = bufs.alloc(4L * n * h);
-            DeviceBuffer dGradW = bufs.alloc(4L * vocab * h);
-            DeviceBuffer dGradB = bias == null ? null : bufs.alloc(4L * vocab);
-            float[] ones = new float[chunk];
-            java.util.Arrays.fill(ones, 1f);
-            DeviceBuffer dOnes = bias == null ? null : upload(bufs, ones);
-            for (int r0 = 0; r0 < n; r0 += chunk) {
-                int c = Math.min(chunk, n - r0);
-                Pointer beta = r0 > 0 ? one : zero; // ∂W and ∂b accumulate after the first chunk
-                CUdeviceptr xr = dX.ptr.withByteOffset(4L * r0 * h);
-                JCublas2.cublasSgemm(blas, cublasOperation.CUBLAS_OP_T, cublasOperation.CUBLAS_OP_N, vocab, c, h, one,
-                        dW.ptr, h, xr, h, zero, dLogits.ptr, vocab);
-                launch(logitsBackward, c, dLogits, dB, dTokens.ptr.withByteOffset(4L * r0),
-                        dMask == null ? null : dMask.ptr.withByteOffset(r0), vocab, invT,
-                        dLse.ptr.withByteOffset(8L * r0), dGradLogp.ptr.withByteOffset(4L * r0), dLogits);
-                JCublas2.cublasSgemm(blas, cublasOperation.CUBLAS_OP_N, cublasOperation.CUBLAS_OP_N, h, c, vocab, one,
-                        dW.ptr, h, dLogits.ptr, vocab, zero, dGradX.ptr.withByteOffset(4L * r0 * h), h);
-                JCublas2.cublasSgemm(blas, cublasOperation.CUBLAS_OP_N, cublasOperation.CUBLAS_OP_T, h, vocab, c, one,
-                        xr, h, dLogits.ptr, vocab, beta, dGradW.ptr, h);
-                if (dGradB != null) {
-                    JCublas2.cublasSgemv(blas, cublasOperation.CUBLAS_OP_N, vocab, c, one, dLogits.ptr, vocab,
-                            dOnes.ptr, 1, beta, dGradB.ptr, 1);
+        }
+
+        private void requireStepOpen() {
+            requireOpen();
+            if (inputs == null) {
+                throw new IllegalStateException("this fused linear step is closed");
+            }
+            current();
+        }
+
+        /** logits of rows [r0, r0 + c) into the chunk buffer */
+        private void logits(int r0, int c, Pointer one, Pointer zero) {
+            JCublas2.cublasSgemm(blas, cublasOperation.CUBLAS_OP_T, cublasOperation.CUBLAS_OP_N, vocab, c, h, one,
+                    dW.ptr, h, dX.ptr.withByteOffset(4L * r0 * h), h, zero, dLogits.ptr, vocab);
+        }
+
+        @Override
+        public LogitsLogProbs.Forward forward() {
+            synchronized (JCudaBackend.this) {
+                requireStepOpen();
+                Pointer one = Pointer.to(new float[] {1f});
+                Pointer zero = Pointer.to(new float[] {0f});
+                try (Buffers call = new Buffers()) {
+                    DeviceBuffer dLogp = call.alloc(4L * n);
+                    DeviceBuffer dLse = call.alloc(8L * n);
+                    for (int r0 = 0; r0 < n; r0 += chunk) {
+                        int c = Math.min(chunk, n - r0);
+                        logits(r0, c, one, zero);
+                        launch(logitsForward, c, dLogits, dB, dTokens.ptr.withByteOffset(4L * r0),
+                                dMask == null ? null : dMask.ptr.withByteOffset(r0), vocab, invT,
+                                dLogp.ptr.withByteOffset(4L * r0), dLse.ptr.withByteOffset(8L * r0));
+                    }
+                    return new LogitsLogProbs.Forward(floats(dLogp, n), doubles(dLse, n));
                 }
             }
-            return (T) new FusedLinearLogProbs.Gradients(floats(dGradX, n * h), floats(dGradW, vocab * h),
-                    dGradB == null ? null : floats(dGradB, vocab));
+        }
+
+        @Override
+        public FusedLinearLogProbs.Gradients backward(LogitsLogProbs.Forward forward, float[] gradLogp) {
+            LogitsLogProbs.checkBackward(n, forward, gradLogp);
+            synchronized (JCudaBackend.this) {
+                requireStepOpen();
+                Pointer one = Pointer.to(new float[] {1f});
+                Pointer zero = Pointer.to(new float[] {0f});
+                try (Buffers call = new Buffers()) {
+                    DeviceBuffer dLse = upload(call, forward.logSumExp());
+                    DeviceBuffer dGradLogp = upload(call, gradLogp);
+                    DeviceBuffer dGradX = call.alloc(4L * n * h);
+                    DeviceBuffer dGradW = call.alloc(4L * vocab * h);
+                    DeviceBuffer dGradB = dB == null ? null : call.alloc(4L * vocab);
+                    float[] ones = new float[chunk];
+                    java.util.Arrays.fill(ones, 1f);
+                    DeviceBuffer dOnes = dB == null ? null : upload(call, ones);
+                    for (int r0 = 0; r0 < n; r0 += chunk) {
+                        int c = Math.min(chunk, n - r0);
+                        Pointer beta = r0 > 0 ? one : zero; // ∂W and ∂b accumulate after the first chunk
+                        CUdeviceptr xr = dX.ptr.withByteOffset(4L * r0 * h);
+                        logits(r0, c, one, zero);
+                        launch(logitsBackward, c, dLogits, dB, dTokens.ptr.withByteOffset(4L * r0),
+                                dMask == null ? null : dMask.ptr.withByteOffset(r0), vocab, invT,
+                                dLse.ptr.withByteOffset(8L * r0), dGradLogp.ptr.withByteOffset(4L * r0), dLogits);
+                        JCublas2.cublasSgemm(blas, cublasOperation.CUBLAS_OP_N, cublasOperation.CUBLAS_OP_N, h, c,
+                                vocab, one, dW.ptr, h, dLogits.ptr, vocab, zero, dGradX.ptr.withByteOffset(4L * r0 * h),
+                                h);
+                        JCublas2.cublasSgemm(blas, cublasOperation.CUBLAS_OP_N, cublasOperation.CUBLAS_OP_T, h, vocab,
+                                c, one, xr, h, dLogits.ptr, vocab, beta, dGradW.ptr, h);
+                        if (dGradB != null) {
+                            JCublas2.cublasSgemv(blas, cublasOperation.CUBLAS_OP_N, vocab, c, one, dLogits.ptr, vocab,
+                                    dOnes.ptr, 1, beta, dGradB.ptr, 1);
+                        }
+                    }
+                    return new FusedLinearLogProbs.Gradients(floats(dGradX, n * h), floats(dGradW, vocab * h),
+                            dGradB == null ? null : floats(dGradB, vocab));
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            synchronized (JCudaBackend.this) {
+                if (inputs != null) {
+                    steps.remove(this);
+                    current();
+                    Buffers b = inputs;
+                    inputs = null;
+                    b.close();
+                }
+            }
         }
     }
 
     @Override
     protected void release() {
+        for (Step step : List.copyOf(steps)) {
+            step.close();
+        }
         JCudaDriver.cuCtxSetCurrent(context);
         if (blas != null) {
             JCublas2.cublasDestroy(blas);

@@ -9,8 +9,9 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /**
- * One fused linear call on the device (PanamaBackend's): hidden [N, H], W [V, H] (bias, tokens, mask) uploaded once,
- * one chunk of {@code chunkRows × V} logits on the device, cuBLAS GEMMs and the log-softmax kernels of
+ * One fused linear step on the device (PanamaBackend's, behind its {@code FusedLinearStep}): hidden [N, H], W [V, H]
+ * (bias, tokens, mask) uploaded once for its forward and backward, one chunk of {@code chunkRows × V} logits on the
+ * device, cuBLAS GEMMs and the log-softmax kernels of
  * {@code vrft.h} between them, all on the context's stream. Row-major arrays are column-major transposes to cuBLAS:
  * <ul>
  *   <li>logits [c, V] = X[c]·Wᵀ: {@code sgemm(T, N, V, c, H, W, H, X, H, L, V)};</li>
@@ -20,7 +21,7 @@ import java.lang.foreign.MemorySegment;
  * </ul>
  * The gradient G is written over the chunk's logits by {@code vrft_logits_backward_device}. Masked rows of X are
  * zeroed before the products ({@link MaskedHidden}). The arrays go to and from the device without off-heap copies
- * ({@link DeviceBuffers}), whose buffers are freed at close.
+ * ({@link DeviceBuffers}); the inputs' buffers are freed at close, each call's own (the gradients) when it returns.
  */
 final class FusedLinearDevice implements AutoCloseable {
     private final MemorySegment ctx;
@@ -68,30 +69,41 @@ final class FusedLinearDevice implements AutoCloseable {
         blas.sgemm(Cublas.OP_T, Cublas.OP_N, vocab, c, h, dW, h, at(dX, 4L * r0 * h), h, false, dLogits, vocab);
     }
 
+    /** The forward; its own buffers (logp, lse) are freed when it returns. */
     LogitsLogProbs.Forward forward(float temperature) {
-        MemorySegment dLogp = buffers.alloc(4L * n);
-        MemorySegment dLse = buffers.alloc(8L * n);
-        for (int r0 = 0; r0 < n; r0 += chunkRows) {
-            int c = Math.min(chunkRows, n - r0);
-            logits(r0, c);
-            PanamaBackend.check(vrft_h.vrft_logits_forward_device(ctx, c, vocab, temperature, dLogits, dBias,
-                    at(dTokens, 4L * r0), at(dMask, r0), at(dLogp, 4L * r0), at(dLse, 8L * r0)));
+        try (DeviceBuffers call = new DeviceBuffers(ctx)) {
+            MemorySegment dLogp = call.alloc(4L * n);
+            MemorySegment dLse = call.alloc(8L * n);
+            for (int r0 = 0; r0 < n; r0 += chunkRows) {
+                int c = Math.min(chunkRows, n - r0);
+                logits(r0, c);
+                PanamaBackend.check(vrft_h.vrft_logits_forward_device(ctx, c, vocab, temperature, dLogits, dBias,
+                        at(dTokens, 4L * r0), at(dMask, r0), at(dLogp, 4L * r0), at(dLse, 8L * r0)));
+            }
+            PanamaBackend.check(vrft_h.vrft_synchronize(ctx));
+            return new LogitsLogProbs.Forward(call.floats(dLogp, n), call.doubles(dLse, n));
         }
-        PanamaBackend.check(vrft_h.vrft_synchronize(ctx));
-        return new LogitsLogProbs.Forward(buffers.floats(dLogp, n), buffers.doubles(dLse, n));
     }
 
+    /** The backward; its own buffers (the gradients among them) are freed when it returns. */
     FusedLinearLogProbs.Gradients backward(float temperature, double[] logSumExp, float[] gradLogp, boolean withBias) {
-        MemorySegment dLse = buffers.upload(logSumExp);
-        MemorySegment dGradLogp = buffers.upload(gradLogp);
-        MemorySegment dGradX = buffers.alloc(4L * n * h);
-        MemorySegment dGradW = buffers.alloc(4L * vocab * h);
-        MemorySegment dGradB = withBias ? buffers.alloc(4L * vocab) : MemorySegment.NULL;
+        try (DeviceBuffers call = new DeviceBuffers(ctx)) {
+            return backward(call, temperature, logSumExp, gradLogp, withBias);
+        }
+    }
+
+    private FusedLinearLogProbs.Gradients backward(DeviceBuffers call, float temperature, double[] logSumExp,
+                                                   float[] gradLogp, boolean withBias) {
+        MemorySegment dLse = call.upload(logSumExp);
+        MemorySegment dGradLogp = call.upload(gradLogp);
+        MemorySegment dGradX = call.alloc(4L * n * h);
+        MemorySegment dGradW = call.alloc(4L * vocab * h);
+        MemorySegment dGradB = withBias ? call.alloc(4L * vocab) : MemorySegment.NULL;
         MemorySegment ones = MemorySegment.NULL;
         if (withBias) {
             float[] o = new float[chunkRows];
             java.util.Arrays.fill(o, 1f);
-            ones = buffers.upload(o);
+            ones = call.upload(o);
         }
         for (int r0 = 0; r0 < n; r0 += chunkRows) {
             int c = Math.min(chunkRows, n - r0);
@@ -107,8 +119,8 @@ final class FusedLinearDevice implements AutoCloseable {
             }
         }
         PanamaBackend.check(vrft_h.vrft_synchronize(ctx));
-        return new FusedLinearLogProbs.Gradients(buffers.floats(dGradX, n * h), buffers.floats(dGradW, vocab * h),
-                withBias ? buffers.floats(dGradB, vocab) : null);
+        return new FusedLinearLogProbs.Gradients(call.floats(dGradX, n * h), call.floats(dGradW, vocab * h),
+                withBias ? call.floats(dGradB, vocab) : null);
     }
 
     @Override

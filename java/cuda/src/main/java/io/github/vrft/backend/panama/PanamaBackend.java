@@ -4,6 +4,7 @@ import io.github.vrft.Checks;
 import io.github.vrft.backend.Backend;
 import io.github.vrft.backend.DeviceBackend;
 import io.github.vrft.backend.FusedLinearBackend;
+import io.github.vrft.backend.FusedLinearStep;
 import io.github.vrft.backend.device.LossStruct;
 import io.github.vrft.backend.RewardStep;
 import io.github.vrft.box.DetectionMatch;
@@ -18,6 +19,9 @@ import io.github.vrft.grpo.TokenBatch;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 
 /**
  * The panama backend: the kernels through libvrft's C ABI ({@code cuda/include/vrft.h}), bound with FFM
@@ -33,6 +37,8 @@ import java.lang.foreign.ValueLayout;
 public final class PanamaBackend extends DeviceBackend implements FusedLinearBackend {
     private final MemorySegment ctx;
     private Cublas blas;
+    /** The open fused linear steps: release() closes them while the context is alive. */
+    private final Set<Step> steps = new LinkedHashSet<>();
 
     private PanamaBackend(MemorySegment ctx) {
         this.ctx = ctx;
@@ -378,50 +384,73 @@ public final class PanamaBackend extends DeviceBackend implements FusedLinearBac
     }
 
     /**
-     * {@link FusedLinearLogProbs#forward} on the device: per chunk of positions, a cuBLAS GEMM into one chunk of
-     * logits and the log-softmax kernel on it ({@link FusedLinearDevice}). Within float32 rounding of the CPU's
-     * products (GEMMs sum in their own order); the log-softmax is the kernels' (one float ulp of the CPU's on the
-     * same logits).
+     * A {@link FusedLinearStep} on the device ({@link FusedLinearDevice}: the inputs uploaded here, once for the
+     * forward and the backward); on the CPU for an empty batch.
      *
      * @throws IllegalArgumentException naming the argument at fault, before anything native runs
-     * @throws IllegalStateException    when cuBLAS cannot be loaded ({@link #cublas()} says why)
+     * @throws IllegalStateException    when cuBLAS cannot be loaded, or this backend is closed
      */
     @Override
-    public synchronized LogitsLogProbs.Forward fusedLinearForward(float[] hidden, float[] weight, float[] bias,
-                                                               int hiddenSize, int[] tokens, boolean[] mask,
-                                                               float temperature, int chunkRows) {
+    public synchronized FusedLinearStep openFusedLinearStep(float[] hidden, float[] weight, float[] bias,
+                                                            int hiddenSize, int[] tokens, boolean[] mask,
+                                                            float temperature, int chunkRows) {
         FusedLinearLogProbs.checkInputs(hidden, weight, bias, hiddenSize, tokens, mask, temperature, chunkRows);
         if (tokens.length == 0) {
-            return FusedLinearLogProbs.forward(hidden, weight, bias, hiddenSize, tokens, mask, temperature, chunkRows);
+            return FusedLinearStep.onCpu(hidden, weight, bias, hiddenSize, tokens, mask, temperature, chunkRows);
         }
-        try (FusedLinearDevice d = new FusedLinearDevice(context(), blas(), hidden, weight, bias, hiddenSize, tokens,
-                mask, chunkRows)) {
-            return d.forward(temperature);
-        }
+        Step step = new Step(new FusedLinearDevice(context(), blas(), hidden, weight, bias, hiddenSize, tokens, mask,
+                chunkRows), tokens.length, temperature, bias != null);
+        steps.add(step);
+        return step;
     }
 
-    /**
-     * {@link FusedLinearLogProbs#backward} on the device: per chunk, the logits again, ∂L/∂logits written over them
-     * by the backward kernel, then ∂hidden, ∂W and ∂b by cuBLAS ({@link FusedLinearDevice}).
-     *
-     * @throws IllegalArgumentException naming the argument at fault, before anything native runs
-     * @throws IllegalStateException    when cuBLAS cannot be loaded
-     */
-    @Override
-    public synchronized FusedLinearLogProbs.Gradients fusedLinearBackward(float[] hidden, float[] weight, float[] bias,
-                                                                       int hiddenSize, int[] tokens, boolean[] mask,
-                                                                       float temperature, int chunkRows,
-                                                                       LogitsLogProbs.Forward forward,
-                                                                       float[] gradLogp) {
-        FusedLinearLogProbs.checkInputs(hidden, weight, bias, hiddenSize, tokens, mask, temperature, chunkRows);
-        LogitsLogProbs.checkBackward(tokens.length, forward, gradLogp);
-        if (tokens.length == 0) {
-            return FusedLinearLogProbs.backward(hidden, weight, bias, hiddenSize, tokens, mask, temperature, chunkRows,
-                    forward, gradLogp);
+    /** An open step's device state; its calls hold this backend's lock (one context, one stream, one handle). */
+    private final class Step implements FusedLinearStep {
+        private FusedLinearDevice device; // null once closed
+        private final int rows;
+        private final float temperature;
+        private final boolean withBias;
+
+        Step(FusedLinearDevice device, int rows, float temperature, boolean withBias) {
+            this.device = device;
+            this.rows = rows;
+            this.temperature = temperature;
+            this.withBias = withBias;
         }
-        try (FusedLinearDevice d = new FusedLinearDevice(context(), blas(), hidden, weight, bias, hiddenSize, tokens,
-                mask, chunkRows)) {
-            return d.backward(temperature, forward.logSumExp(), gradLogp, bias != null);
+
+        private FusedLinearDevice open() {
+            requireOpen();
+            if (device == null) {
+                throw new IllegalStateException("this fused linear step is closed");
+            }
+            return device;
+        }
+
+        @Override
+        public LogitsLogProbs.Forward forward() {
+            synchronized (PanamaBackend.this) {
+                return open().forward(temperature);
+            }
+        }
+
+        @Override
+        public FusedLinearLogProbs.Gradients backward(LogitsLogProbs.Forward forward, float[] gradLogp) {
+            LogitsLogProbs.checkBackward(rows, forward, gradLogp);
+            synchronized (PanamaBackend.this) {
+                return open().backward(temperature, forward.logSumExp(), gradLogp, withBias);
+            }
+        }
+
+        @Override
+        public void close() {
+            synchronized (PanamaBackend.this) {
+                if (device != null) {
+                    steps.remove(this);
+                    FusedLinearDevice d = device;
+                    device = null;
+                    d.close();
+                }
+            }
         }
     }
 
@@ -440,6 +469,9 @@ public final class PanamaBackend extends DeviceBackend implements FusedLinearBac
     @Override
     protected void release() {
         try {
+            for (Step step : List.copyOf(steps)) {
+                step.close();
+            }
             if (blas != null) {
                 blas.close();
             }
