@@ -13,7 +13,10 @@ import io.github.vrft.grpo.LossResult;
 import io.github.vrft.grpo.PolicyLoss;
 import io.github.vrft.grpo.TokenBatch;
 
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The one policy of the GPU backends, so that each binding (jcuda, panama) only marshals: every call checks
@@ -27,6 +30,8 @@ public abstract class DeviceBackend implements Backend {
     private static final System.Logger LOG = System.getLogger("io.github.vrft");
 
     private boolean closed;
+    /** The fused linear steps a binding opened and that are not closed yet: {@link #close()} closes them first. */
+    private final Set<FusedLinearStep> openSteps = new LinkedHashSet<>();
 
     /** For the bindings: the constructor takes nothing; {@link #name()} names the backend in logs. */
     protected DeviceBackend() {}
@@ -128,10 +133,27 @@ public abstract class DeviceBackend implements Backend {
         return deviceLogitsBackward(rows, logits, tokens, mask, vocab, temperature, forward.logSumExp(), gradLogp);
     }
 
+    /**
+     * For the bindings: records an open step, so that {@link #close()} closes it (while the context it holds memory
+     * in is alive) if its caller has not. Returns it.
+     */
+    protected final synchronized <S extends FusedLinearStep> S opened(S step) {
+        openSteps.add(step);
+        return step;
+    }
+
+    /** For the bindings: a step's close calls this (under this instance's lock). */
+    protected final synchronized void stepClosed(FusedLinearStep step) {
+        openSteps.remove(step);
+    }
+
     @Override
     public final synchronized void close() {
         if (!closed) {
             closed = true;
+            for (FusedLinearStep step : List.copyOf(openSteps)) {
+                step.close();
+            }
             release();
         }
     }

@@ -30,9 +30,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * The jcuda backend: the kernels of {@code cuda/}, loaded from the jar's fatbin and launched through JCuda's
@@ -59,8 +57,6 @@ public final class JCudaBackend extends DeviceBackend implements FusedLinearBack
     private final CUfunction logitsBackward = new CUfunction();
     /** The fused linear path's JCublas handle on {@link #stream}, made at its first call, destroyed with the context. */
     private cublasHandle blas;
-    /** The open fused linear steps: release() closes them while the context is alive. */
-    private final Set<Step> steps = new LinkedHashSet<>();
 
     private JCudaBackend() {
         CUdevice dev = new CUdevice();
@@ -141,28 +137,22 @@ public final class JCudaBackend extends DeviceBackend implements FusedLinearBack
      */
 
     private DeviceBuffer upload(Buffers bufs, float[] v) {
-        if (v == null) {
-            return null;
-        }
-        DeviceBuffer d = bufs.alloc(4L * v.length);
-        if (v.length > 0) {
-            JCudaDriver.cuMemcpyHtoD(d.ptr, Pointer.to(v), 4L * v.length);
-        }
-        return d;
+        return v == null ? null : upload(bufs, Pointer.to(v), 4L * v.length);
     }
 
     private DeviceBuffer upload(Buffers bufs, double[] v) {
-        DeviceBuffer d = bufs.alloc(8L * v.length);
-        if (v.length > 0) {
-            JCudaDriver.cuMemcpyHtoD(d.ptr, Pointer.to(v), 8L * v.length);
-        }
-        return d;
+        return upload(bufs, Pointer.to(v), 8L * v.length);
     }
 
     private DeviceBuffer upload(Buffers bufs, int[] v) {
-        DeviceBuffer d = bufs.alloc(4L * v.length);
-        if (v.length > 0) {
-            JCudaDriver.cuMemcpyHtoD(d.ptr, Pointer.to(v), 4L * v.length);
+        return upload(bufs, Pointer.to(v), 4L * v.length);
+    }
+
+    /** A device buffer of {@code bytes} filled from {@code array} (a Pointer to a Java array), synchronously. */
+    private static DeviceBuffer upload(Buffers bufs, Pointer array, long bytes) {
+        DeviceBuffer d = bufs.alloc(bytes);
+        if (bytes > 0) {
+            JCudaDriver.cuMemcpyHtoD(d.ptr, array, bytes);
         }
         return d;
     }
@@ -170,19 +160,22 @@ public final class JCudaBackend extends DeviceBackend implements FusedLinearBack
     /** The first {@code count} floats of d, in a new array (after the stream's queued work). */
     private static float[] floats(DeviceBuffer d, int count) {
         float[] out = new float[count];
-        if (count > 0) {
-            JCudaDriver.cuMemcpyDtoH(Pointer.to(out), d.ptr, 4L * count);
-        }
+        download(d, Pointer.to(out), 4L * count);
         return out;
     }
 
     /** The first {@code count} doubles of d, in a new array (after the stream's queued work). */
     private static double[] doubles(DeviceBuffer d, int count) {
         double[] out = new double[count];
-        if (count > 0) {
-            JCudaDriver.cuMemcpyDtoH(Pointer.to(out), d.ptr, 8L * count);
-        }
+        download(d, Pointer.to(out), 8L * count);
         return out;
+    }
+
+    /** {@code bytes} of d into {@code array} (a Pointer to a Java array), synchronously. */
+    private static void download(DeviceBuffer d, Pointer array, long bytes) {
+        if (bytes > 0) {
+            JCudaDriver.cuMemcpyDtoH(array, d.ptr, bytes);
+        }
     }
 
     private void download(DeviceBuffer d, MemorySegment host) {
@@ -435,9 +428,7 @@ public final class JCudaBackend extends DeviceBackend implements FusedLinearBack
             }
             blas = made;
         }
-        Step step = new Step(hidden, weight, bias, hiddenSize, vocab, tokens, mask, temperature, chunkRows);
-        steps.add(step);
-        return step;
+        return opened(new Step(hidden, weight, bias, hiddenSize, vocab, tokens, mask, temperature, chunkRows));
     }
 
     /**
@@ -559,7 +550,7 @@ public final class JCudaBackend extends DeviceBackend implements FusedLinearBack
         public void close() {
             synchronized (JCudaBackend.this) {
                 if (inputs != null) {
-                    steps.remove(this);
+                    stepClosed(this);
                     current();
                     Buffers b = inputs;
                     inputs = null;
@@ -571,9 +562,6 @@ public final class JCudaBackend extends DeviceBackend implements FusedLinearBack
 
     @Override
     protected void release() {
-        for (Step step : List.copyOf(steps)) {
-            step.close();
-        }
         JCudaDriver.cuCtxSetCurrent(context);
         if (blas != null) {
             JCublas2.cublasDestroy(blas);

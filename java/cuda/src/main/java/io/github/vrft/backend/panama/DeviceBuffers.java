@@ -17,8 +17,9 @@ import java.util.List;
  *
  * <p>A critical call keeps its thread from reaching a safepoint (so the GC and every other thread's safepoint wait
  * for it), and the JDK asks that critical functions be short, which is why arrays go in slices of
- * {@link #SLICE_BYTES}: each slice is one synchronous copy of a few hundred microseconds at pageable-memory rates. The copies wait for the context's stream, so they are made while nothing
- * else is queued on it (before the kernels of a call, after its last synchronization).
+ * {@link #SLICE_BYTES}: each slice is one synchronous copy of a few hundred microseconds at pageable-memory rates.
+ * The copies wait for the context's stream, so they are made while nothing else is queued on it (before the kernels
+ * of a call, after its last synchronization).
  */
 final class DeviceBuffers implements AutoCloseable {
     /** The largest copy made in one critical downcall. */

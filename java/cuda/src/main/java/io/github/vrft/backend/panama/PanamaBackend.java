@@ -19,9 +19,6 @@ import io.github.vrft.grpo.TokenBatch;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Set;
 
 /**
  * The panama backend: the kernels through libvrft's C ABI ({@code cuda/include/vrft.h}), bound with FFM
@@ -37,8 +34,6 @@ import java.util.Set;
 public final class PanamaBackend extends DeviceBackend implements FusedLinearBackend {
     private final MemorySegment ctx;
     private Cublas blas;
-    /** The open fused linear steps: release() closes them while the context is alive. */
-    private final Set<Step> steps = new LinkedHashSet<>();
 
     private PanamaBackend(MemorySegment ctx) {
         this.ctx = ctx;
@@ -398,10 +393,8 @@ public final class PanamaBackend extends DeviceBackend implements FusedLinearBac
         if (tokens.length == 0) {
             return FusedLinearStep.onCpu(hidden, weight, bias, hiddenSize, tokens, mask, temperature, chunkRows);
         }
-        Step step = new Step(new FusedLinearDevice(context(), blas(), hidden, weight, bias, hiddenSize, tokens, mask,
-                chunkRows), tokens.length, temperature, bias != null);
-        steps.add(step);
-        return step;
+        return opened(new Step(new FusedLinearDevice(context(), blas(), hidden, weight, bias, hiddenSize, tokens, mask,
+                chunkRows), tokens.length, temperature, bias != null));
     }
 
     /** An open step's device state; its calls hold this backend's lock (one context, one stream, one handle). */
@@ -445,7 +438,7 @@ public final class PanamaBackend extends DeviceBackend implements FusedLinearBac
         public void close() {
             synchronized (PanamaBackend.this) {
                 if (device != null) {
-                    steps.remove(this);
+                    stepClosed(this);
                     FusedLinearDevice d = device;
                     device = null;
                     d.close();
@@ -469,9 +462,6 @@ public final class PanamaBackend extends DeviceBackend implements FusedLinearBac
     @Override
     protected void release() {
         try {
-            for (Step step : List.copyOf(steps)) {
-                step.close();
-            }
             if (blas != null) {
                 blas.close();
             }
